@@ -1,0 +1,122 @@
+//! `cause` (spec 1.6): a 16-character exception id, or an object with exceptions and stack
+//! frames. The exception id rules are lints: the Ruby SDK omits ids and whether X-Ray rejects
+//! that is open question Q7.
+
+use super::fields::Spec::{self, *};
+use super::ids::{id16, HexForm};
+use crate::codes::Code;
+use crate::path::Path;
+use crate::scan::{Kind, Stop};
+use crate::validator::Validator;
+
+const FRAME: &[(&str, Spec)] = &[("path", Text), ("line", IntOrNull), ("label", Text)];
+
+const EXCEPTION: &[(&str, Spec)] = &[
+    ("message", Text),
+    ("type", Text),
+    ("remote", Bool),
+    ("truncated", Int),
+    ("skipped", Int),
+    ("cause", Text),
+    ("stack", ObjArray(FRAME)),
+];
+
+const CAUSE: &[(&str, Spec)] = &[("working_directory", Text), ("paths", StrArray)];
+
+impl<'a> Validator<'a, '_> {
+    pub(crate) fn cause(&mut self, path: &Path<'_, 'a>) -> Result<(), Stop> {
+        match self.s.kind()? {
+            Kind::String => {
+                let s = self.s.string()?;
+                if id16(s.raw) == HexForm::Bad {
+                    let msg = format!(
+                        "a string cause must be a 16-hex exception id, found {:?}",
+                        self.text(s)
+                    );
+                    self.emit(Code::CauseId, path, None, Some(s.start), msg);
+                }
+                Ok(())
+            }
+            Kind::Object => {
+                self.s.enter()?;
+                let mut first = true;
+                while let Some(key) = self.s.next_key(&mut first)? {
+                    let p = Path::Key(path, key);
+                    if key.raw == b"exceptions" {
+                        self.exceptions(&p)?;
+                    } else {
+                        match super::fields::lookup(CAUSE, key.raw) {
+                            Some(spec) => self.check(&p, spec)?,
+                            None => self.s.skip()?,
+                        }
+                    }
+                }
+                Ok(())
+            }
+            kind => self.wrong_type(path, kind, "an exception id string or an object"),
+        }
+    }
+
+    fn exceptions(&mut self, path: &Path<'_, 'a>) -> Result<(), Stop> {
+        let kind = self.s.kind()?;
+        if kind != Kind::Array {
+            return self.wrong_type(path, kind, "an array of exceptions");
+        }
+        self.s.enter()?;
+        let mut first = true;
+        let mut i = 0;
+        while self.s.next_item(&mut first)? {
+            let p = Path::Index(path, i);
+            i += 1;
+            match self.s.kind()? {
+                Kind::Object => self.exception(&p)?,
+                kind => self.wrong_type(&p, kind, "an exception object")?,
+            }
+        }
+        Ok(())
+    }
+
+    fn exception(&mut self, path: &Path<'_, 'a>) -> Result<(), Stop> {
+        let start = self.s.i;
+        self.s.enter()?;
+        let mut first = true;
+        let mut has_id = false;
+        while let Some(key) = self.s.next_key(&mut first)? {
+            let p = Path::Key(path, key);
+            if key.raw == b"id" {
+                has_id = true;
+                match self.s.kind()? {
+                    Kind::String => {
+                        let s = self.s.string()?;
+                        if id16(s.raw) == HexForm::Bad {
+                            let msg =
+                                format!("exception id {:?} is not 16 hex digits", self.text(s));
+                            self.emit(Code::ExceptionIdFormat, &p, None, Some(s.start), msg);
+                        }
+                    }
+                    kind => {
+                        let offset = self.s.i;
+                        self.s.skip()?;
+                        let msg = format!("exception id must be a string, found {}", kind.name());
+                        self.emit(Code::ExceptionIdFormat, &p, None, Some(offset), msg);
+                    }
+                }
+            } else {
+                match super::fields::lookup(EXCEPTION, key.raw) {
+                    Some(spec) => self.check(&p, spec)?,
+                    None => self.s.skip()?,
+                }
+            }
+        }
+        if !has_id {
+            self.emit(
+                Code::ExceptionIdMissing,
+                path,
+                Some("id"),
+                Some(start),
+                "an exception without id".into(),
+            );
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,515 @@
+//! Segments and subsegments (spec 1.2, 1.3): required fields, ids, times, type and placement.
+//! The top-level object is a segment, or an independent subsegment when it says
+//! `"type": "subsegment"`; objects in `subsegments` arrays are embedded subsegments.
+
+use super::fields::Spec;
+use super::ids::{id16, trace_id, HexForm};
+use crate::codes::Code;
+use crate::limits::MAX_NAME_CHARS;
+use crate::path::Path;
+use crate::scan::{unescape_into, Kind, Num, Stop, Str};
+use crate::validator::Validator;
+
+/// Documented `origin` values and those AWS's own SDKs and collector emit (spec 1.2).
+const ORIGINS: &[&str] = &[
+    "AWS::EC2::Instance",
+    "AWS::ECS::Container",
+    "AWS::ElasticBeanstalk::Environment",
+    "AWS::EKS::Container",
+    "AWS::ECS::EC2",
+    "AWS::ECS::Fargate",
+    "AWS::AppRunner::Service",
+    "AWS::Lambda::Function",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Field {
+    Id,
+    TraceId,
+    ParentId,
+    Type,
+    Name,
+    StartTime,
+    EndTime,
+    InProgress,
+    Error,
+    Throttle,
+    Fault,
+    User,
+    Origin,
+    ResourceArn,
+    Namespace,
+    Service,
+    Http,
+    Aws,
+    Sql,
+    Cause,
+    Annotations,
+    Metadata,
+    Subsegments,
+    PrecursorIds,
+    Traced,
+}
+
+fn field(key: &[u8]) -> Option<Field> {
+    Some(match key {
+        b"id" => Field::Id,
+        b"trace_id" => Field::TraceId,
+        b"parent_id" => Field::ParentId,
+        b"type" => Field::Type,
+        b"name" => Field::Name,
+        b"start_time" => Field::StartTime,
+        b"end_time" => Field::EndTime,
+        b"in_progress" => Field::InProgress,
+        b"error" => Field::Error,
+        b"throttle" => Field::Throttle,
+        b"fault" => Field::Fault,
+        b"user" => Field::User,
+        b"origin" => Field::Origin,
+        b"resource_arn" => Field::ResourceArn,
+        b"namespace" => Field::Namespace,
+        b"service" => Field::Service,
+        b"http" => Field::Http,
+        b"aws" => Field::Aws,
+        b"sql" => Field::Sql,
+        b"cause" => Field::Cause,
+        b"annotations" => Field::Annotations,
+        b"metadata" => Field::Metadata,
+        b"subsegments" => Field::Subsegments,
+        b"precursor_ids" => Field::PrecursorIds,
+        b"traced" => Field::Traced,
+        _ => return None,
+    })
+}
+
+impl Field {
+    fn key(self) -> &'static str {
+        match self {
+            Field::Service => "service",
+            Field::User => "user",
+            Field::Origin => "origin",
+            Field::ResourceArn => "resource_arn",
+            Field::Namespace => "namespace",
+            Field::PrecursorIds => "precursor_ids",
+            Field::Sql => "sql",
+            Field::Traced => "traced",
+            _ => "",
+        }
+    }
+    fn segment_only(self) -> bool {
+        matches!(
+            self,
+            Field::Service | Field::User | Field::Origin | Field::ResourceArn
+        )
+    }
+    fn subsegment_only(self) -> bool {
+        matches!(
+            self,
+            Field::Namespace | Field::PrecursorIds | Field::Sql | Field::Traced
+        )
+    }
+}
+
+const MAX_PLACED: usize = 8;
+
+#[derive(Default)]
+struct Entity {
+    seen: u32,
+    has_id: bool,
+    has_trace_id: bool,
+    has_parent_id: bool,
+    has_name: bool,
+    has_start: bool,
+    has_end: bool,
+    start: Option<f64>,
+    end: Option<f64>,
+    in_progress: bool,
+    type_subsegment: bool,
+    // Placement depends on `type`, which may come last, so it is judged at the end.
+    placed: [Option<(Field, usize)>; MAX_PLACED],
+}
+
+impl<'a> Validator<'a, '_> {
+    /// Validates one segment or subsegment; the cursor is on its `{`.
+    pub(crate) fn entity(&mut self, path: &Path<'_, 'a>, top: bool) -> Result<(), Stop> {
+        let outer = self.entity_index;
+        self.entity_index = self.entities;
+        self.entities += 1;
+        let start = self.s.i;
+        self.s.enter()?;
+        let mut e = Entity::default();
+        let mut first = true;
+        while let Some(key) = self.s.next_key(&mut first)? {
+            let f = if key.escaped {
+                field(self.text(key).as_bytes())
+            } else {
+                field(key.raw)
+            };
+            let Some(f) = f else {
+                self.s.skip()?;
+                continue;
+            };
+            let p = Path::Key(path, key);
+            let bit = 1u32 << (f as u32);
+            if e.seen & bit != 0 {
+                let msg = format!("{:?} appears twice; the last one counts", self.text(key));
+                self.emit(Code::DuplicateKey, &p, None, Some(key.start), msg);
+            }
+            e.seen |= bit;
+            if f.segment_only() || f.subsegment_only() {
+                if let Some(slot) = e.placed.iter_mut().find(|s| s.is_none()) {
+                    *slot = Some((f, key.start));
+                }
+            }
+            self.member(&p, f, top, &mut e)?;
+        }
+        self.finish(path, top, start, &e);
+        self.entity_index = outer;
+        Ok(())
+    }
+
+    fn member(
+        &mut self,
+        p: &Path<'_, 'a>,
+        f: Field,
+        top: bool,
+        e: &mut Entity,
+    ) -> Result<(), Stop> {
+        match f {
+            Field::Id => self.id(p, top, e),
+            Field::TraceId => {
+                e.has_trace_id = true;
+                self.hex(
+                    p,
+                    Code::TraceIdFormat,
+                    trace_id,
+                    "a trace id (1-xxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx)",
+                )
+            }
+            Field::ParentId => {
+                e.has_parent_id = true;
+                self.hex(p, Code::ParentIdFormat, id16, "16 hex digits")
+            }
+            Field::Type => self.kind_of(p, e),
+            Field::Name => {
+                e.has_name = true;
+                self.name(p)
+            }
+            Field::StartTime => {
+                e.has_start = true;
+                e.start = self.time(p, Code::StartTimeType)?;
+                Ok(())
+            }
+            Field::EndTime => {
+                e.has_end = true;
+                e.end = self.time(p, Code::EndTimeType)?;
+                Ok(())
+            }
+            Field::InProgress => match self.s.kind()? {
+                Kind::Bool => {
+                    e.in_progress = self.s.boolean()?;
+                    Ok(())
+                }
+                kind => {
+                    e.in_progress = false;
+                    self.wrong_type(p, kind, "a boolean")
+                }
+            },
+            Field::Error | Field::Throttle | Field::Fault | Field::Traced => {
+                self.check(p, Spec::Bool)
+            }
+            Field::User => self.check(p, Spec::Str),
+            Field::Origin => self.check(p, Spec::OneOf(ORIGINS, Code::OriginValue)),
+            Field::ResourceArn => self.check(p, Spec::Text),
+            Field::Namespace => {
+                self.check(p, Spec::OneOf(&["aws", "remote"], Code::NamespaceValue))
+            }
+            Field::Service => self.check(p, super::sql::SERVICE),
+            Field::Http => self.check(p, super::http::HTTP),
+            Field::Aws => self.check(p, super::aws::AWS),
+            Field::Sql => self.check(p, super::sql::SQL),
+            Field::Cause => self.cause(p),
+            Field::Annotations => self.annotations(p),
+            Field::Metadata => self.metadata(p),
+            Field::Subsegments => self.subsegments(p),
+            Field::PrecursorIds => self.precursor_ids(p),
+        }
+    }
+
+    fn id(&mut self, p: &Path<'_, 'a>, top: bool, e: &mut Entity) -> Result<(), Stop> {
+        e.has_id = true;
+        match self.s.kind()? {
+            Kind::String => {
+                let s = self.s.string()?;
+                self.hex_form(p, s, Code::IdFormat, id16, "16 hex digits");
+                if top {
+                    if s.escaped {
+                        unescape_into(s.raw, &mut self.scratch);
+                        self.report.set_id(Some(&self.scratch));
+                    } else {
+                        self.report.set_id(std::str::from_utf8(s.raw).ok());
+                    }
+                }
+                Ok(())
+            }
+            kind => {
+                if top {
+                    self.report.set_id(None);
+                }
+                self.not_a_string(p, kind, Code::IdFormat)
+            }
+        }
+    }
+
+    /// A string that must have a hex form; other kinds get `code` too.
+    fn hex(
+        &mut self,
+        p: &Path<'_, 'a>,
+        code: Code,
+        form: fn(&[u8]) -> HexForm,
+        what: &str,
+    ) -> Result<(), Stop> {
+        match self.s.kind()? {
+            Kind::String => {
+                let s = self.s.string()?;
+                self.hex_form(p, s, code, form, what);
+                Ok(())
+            }
+            kind => self.not_a_string(p, kind, code),
+        }
+    }
+
+    fn hex_form(
+        &mut self,
+        p: &Path<'_, 'a>,
+        s: Str<'a>,
+        code: Code,
+        form: fn(&[u8]) -> HexForm,
+        what: &str,
+    ) {
+        let f = if s.escaped {
+            form(self.text(s).as_bytes())
+        } else {
+            form(s.raw)
+        };
+        match f {
+            HexForm::Lower => {}
+            HexForm::Upper => {
+                let msg = format!("{:?} has upper-case hex digits", self.text(s));
+                self.emit(Code::HexUppercase, p, None, Some(s.start), msg);
+            }
+            HexForm::Bad => {
+                let msg = format!("{:?} is not {what}", self.text(s));
+                self.emit(code, p, None, Some(s.start), msg);
+            }
+        }
+    }
+
+    fn not_a_string(&mut self, p: &Path<'_, 'a>, kind: Kind, code: Code) -> Result<(), Stop> {
+        let offset = self.s.i;
+        self.s.skip()?;
+        self.emit(
+            code,
+            p,
+            None,
+            Some(offset),
+            format!("expected a string, found {}", kind.name()),
+        );
+        Ok(())
+    }
+
+    fn kind_of(&mut self, p: &Path<'_, 'a>, e: &mut Entity) -> Result<(), Stop> {
+        match self.s.kind()? {
+            Kind::String => {
+                let s = self.s.string()?;
+                e.type_subsegment = self.text(s) == "subsegment";
+                if !e.type_subsegment {
+                    let msg = format!("type {:?} is not \"subsegment\"", self.text(s));
+                    self.emit(Code::TypeValue, p, None, Some(s.start), msg);
+                }
+                Ok(())
+            }
+            kind => {
+                e.type_subsegment = false;
+                self.wrong_type(p, kind, "a string")
+            }
+        }
+    }
+
+    fn name(&mut self, p: &Path<'_, 'a>) -> Result<(), Stop> {
+        let kind = self.s.kind()?;
+        if kind != Kind::String {
+            return self.not_a_string(p, kind, Code::NameType);
+        }
+        let s = self.s.string()?;
+        let check = super::names::check(self.text(s));
+        if check.chars == 0 || check.chars > MAX_NAME_CHARS {
+            let msg = format!(
+                "name has {} characters; it must have 1 to {MAX_NAME_CHARS}",
+                check.chars
+            );
+            self.emit(Code::NameLength, p, None, Some(s.start), msg);
+        }
+        if let Some(c) = check.bad {
+            let msg = format!("name has {c:?} (U+{:04X}), which is not a letter, number, whitespace or one of _ . : / % & # = + \\ - @", c as u32);
+            self.emit(Code::NameCharset, p, None, Some(s.start), msg);
+        }
+        if check.backslash {
+            self.emit(
+                Code::NameBackslash,
+                p,
+                None,
+                Some(s.start),
+                "name has a backslash: the guide allows it, AWS's schema does not".into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// A time in epoch seconds; returns its value when it is a finite number.
+    fn time(&mut self, p: &Path<'_, 'a>, code: Code) -> Result<Option<f64>, Stop> {
+        let kind = self.s.kind()?;
+        if kind != Kind::Number {
+            let offset = self.s.i;
+            self.s.skip()?;
+            self.emit(
+                code,
+                p,
+                None,
+                Some(offset),
+                format!("expected a number, found {}", kind.name()),
+            );
+            return Ok(None);
+        }
+        let n: Num<'a> = self.s.number()?;
+        let Some(v) = n.to_f64() else {
+            let msg = format!(
+                "{} is outside the range of a double",
+                String::from_utf8_lossy(n.raw)
+            );
+            self.emit(code, p, None, Some(n.start), msg);
+            return Ok(None);
+        };
+        if v <= 0.0 {
+            let msg = format!(
+                "{} is not a positive epoch time",
+                String::from_utf8_lossy(n.raw)
+            );
+            self.emit(Code::TimeRange, p, None, Some(n.start), msg);
+        }
+        Ok(Some(v))
+    }
+
+    fn subsegments(&mut self, p: &Path<'_, 'a>) -> Result<(), Stop> {
+        let kind = self.s.kind()?;
+        if kind != Kind::Array {
+            return self.wrong_type(p, kind, "an array of subsegments");
+        }
+        self.s.enter()?;
+        let mut first = true;
+        let mut i = 0;
+        while self.s.next_item(&mut first)? {
+            let ip = Path::Index(p, i);
+            i += 1;
+            match self.s.kind()? {
+                Kind::Object => {
+                    self.entity_depth += 1;
+                    self.entity(&ip, false)?;
+                    self.entity_depth -= 1;
+                }
+                kind => self.wrong_type(&ip, kind, "a subsegment object")?,
+            }
+        }
+        Ok(())
+    }
+
+    fn precursor_ids(&mut self, p: &Path<'_, 'a>) -> Result<(), Stop> {
+        let kind = self.s.kind()?;
+        if kind != Kind::Array {
+            return self.wrong_type(p, kind, "an array of ids");
+        }
+        self.s.enter()?;
+        let mut first = true;
+        let mut i = 0;
+        while self.s.next_item(&mut first)? {
+            let ip = Path::Index(p, i);
+            i += 1;
+            match self.s.kind()? {
+                Kind::String => {
+                    let s = self.s.string()?;
+                    self.hex_form(&ip, s, Code::PrecursorIdFormat, id16, "16 hex digits");
+                }
+                kind => self.wrong_type(&ip, kind, "a string")?,
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, path: &Path<'_, 'a>, top: bool, start: usize, e: &Entity) {
+        let subsegment = !top || e.type_subsegment;
+        if top {
+            self.report.independent_subsegment = e.type_subsegment;
+        }
+        let at = Some(start);
+        let missing = |v: &mut Self, code: Code, field: &str| {
+            v.emit(code, path, Some(field), at, format!("{field} is required"));
+        };
+        if !e.has_id {
+            missing(self, Code::IdMissing, "id");
+        }
+        if top && !e.has_trace_id {
+            missing(self, Code::TraceIdMissing, "trace_id");
+        }
+        if top && e.type_subsegment && !e.has_parent_id {
+            missing(self, Code::ParentIdMissing, "parent_id");
+        }
+        if !e.has_name {
+            missing(self, Code::NameMissing, "name");
+        }
+        if !e.has_start {
+            missing(self, Code::StartTimeMissing, "start_time");
+        }
+        if !e.in_progress && !e.has_end {
+            self.emit(
+                Code::EndTimeMissing,
+                path,
+                Some("end_time"),
+                at,
+                "end_time is required unless in_progress is true".into(),
+            );
+        }
+        if e.in_progress && e.has_end {
+            self.emit(
+                Code::InProgressWithEndTime,
+                path,
+                Some("in_progress"),
+                at,
+                "in_progress is true but end_time is set".into(),
+            );
+        }
+        if let (Some(s), Some(t)) = (e.start, e.end) {
+            if t < s {
+                self.emit(
+                    Code::TimeOrder,
+                    path,
+                    Some("end_time"),
+                    at,
+                    format!("end_time {t} is before start_time {s}"),
+                );
+            }
+        }
+        for &(f, offset) in e.placed.iter().flatten() {
+            let misplaced =
+                (f.segment_only() && subsegment) || (f.subsegment_only() && !subsegment);
+            if misplaced {
+                let place = if subsegment {
+                    "segments"
+                } else {
+                    "subsegments"
+                };
+                let msg = format!("{} is documented for {place} only", f.key());
+                self.emit(Code::FieldPlacement, path, Some(f.key()), Some(offset), msg);
+            }
+        }
+    }
+}

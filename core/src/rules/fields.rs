@@ -1,0 +1,158 @@
+//! Typed fields that need no rule of their own: checked against small tables, so the http,
+//! aws, sql and service blocks are data rather than code.
+
+use crate::codes::Code;
+use crate::path::Path;
+use crate::scan::{Kind, Stop, Str};
+use crate::validator::Validator;
+
+/// What a documented field must hold. Anything else is `field.type` (a lint: X-Ray's handling
+/// of wrong types in optional fields is unknown).
+#[derive(Clone, Copy)]
+pub(crate) enum Spec {
+    /// A string of at most `MAX_STRING_CHARS` characters (longer: `string.length`).
+    Str,
+    /// A string with no documented length.
+    Text,
+    Bool,
+    /// A number without fraction or exponent.
+    Int,
+    /// An integer or null (SDKs send `"line": null`).
+    IntOrNull,
+    Number,
+    /// Any JSON value.
+    Any,
+    /// An object whose known members follow the table.
+    Obj(&'static [(&'static str, Spec)]),
+    /// An array of strings.
+    StrArray,
+    /// An array of objects following the table.
+    ObjArray(&'static [(&'static str, Spec)]),
+    /// A string from a list of documented values; others get the code (a lint).
+    OneOf(&'static [&'static str], Code),
+}
+
+pub(crate) fn lookup(table: &'static [(&'static str, Spec)], key: &[u8]) -> Option<Spec> {
+    table
+        .iter()
+        .find(|(name, _)| name.as_bytes() == key)
+        .map(|&(_, spec)| spec)
+}
+
+/// Characters in a string, counted only when its byte length could exceed `limit`.
+pub(crate) fn over_limit(v: &mut Validator<'_, '_>, s: Str<'_>, limit: usize) -> Option<usize> {
+    if s.raw.len() <= limit {
+        return None;
+    }
+    let chars = if s.escaped {
+        crate::scan::unescape_into(s.raw, &mut v.scratch);
+        v.scratch.chars().count()
+    } else {
+        s.raw.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+    };
+    (chars > limit).then_some(chars)
+}
+
+impl<'a> Validator<'a, '_> {
+    /// Checks the value under the cursor against `spec`.
+    pub(crate) fn check(&mut self, path: &Path<'_, 'a>, spec: Spec) -> Result<(), Stop> {
+        let kind = self.s.kind()?;
+        match (spec, kind) {
+            (Spec::Any, _) => self.s.skip(),
+            (Spec::Str, Kind::String) => {
+                self.string_limited(path, crate::limits::MAX_STRING_CHARS)?;
+                Ok(())
+            }
+            (Spec::Text, Kind::String) => self.s.string().map(drop),
+            (Spec::OneOf(values, code), Kind::String) => {
+                let s = self.s.string()?;
+                let text = self.text(s);
+                if !values.contains(&text) {
+                    let msg = format!("{text:?} is not one of {values:?}");
+                    self.emit(code, path, None, Some(s.start), msg);
+                }
+                Ok(())
+            }
+            (Spec::Bool, Kind::Bool) => self.s.boolean().map(drop),
+            (Spec::Number, Kind::Number) => self.s.number().map(drop),
+            (Spec::Int | Spec::IntOrNull, Kind::Number) => {
+                let n = self.s.number()?;
+                if !n.integer {
+                    let msg = format!(
+                        "expected an integer, found {}",
+                        String::from_utf8_lossy(n.raw)
+                    );
+                    self.emit(Code::FieldType, path, None, Some(n.start), msg);
+                }
+                Ok(())
+            }
+            (Spec::IntOrNull, Kind::Null) => self.s.null(),
+            (Spec::Obj(table), Kind::Object) => self.object(path, table),
+            (Spec::StrArray, Kind::Array) => self.array(path, Spec::Str),
+            (Spec::ObjArray(table), Kind::Array) => self.array(path, Spec::Obj(table)),
+            (spec, kind) => self.wrong_type(path, kind, expected(spec)),
+        }
+    }
+
+    /// Reads a string and flags it when longer than `limit` characters.
+    pub(crate) fn string_limited(
+        &mut self,
+        path: &Path<'_, 'a>,
+        limit: usize,
+    ) -> Result<Str<'a>, Stop> {
+        let s = self.s.string()?;
+        if let Some(chars) = over_limit(self, s, limit) {
+            let msg = format!("{chars} characters; the documented limit is {limit}");
+            self.emit(Code::StringLength, path, None, Some(s.start), msg);
+        }
+        Ok(s)
+    }
+
+    /// An object whose known members follow `table`; unknown members are skipped.
+    pub(crate) fn object(
+        &mut self,
+        path: &Path<'_, 'a>,
+        table: &'static [(&'static str, Spec)],
+    ) -> Result<(), Stop> {
+        self.s.enter()?;
+        let mut first = true;
+        while let Some(key) = self.s.next_key(&mut first)? {
+            let spec = if key.escaped {
+                lookup(table, self.text(key).as_bytes())
+            } else {
+                lookup(table, key.raw)
+            };
+            match spec {
+                Some(spec) => self.check(&Path::Key(path, key), spec)?,
+                None => self.s.skip()?,
+            }
+        }
+        Ok(())
+    }
+
+    /// An array whose items follow `item`.
+    pub(crate) fn array(&mut self, path: &Path<'_, 'a>, item: Spec) -> Result<(), Stop> {
+        self.s.enter()?;
+        let mut first = true;
+        let mut i = 0;
+        while self.s.next_item(&mut first)? {
+            self.check(&Path::Index(path, i), item)?;
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+fn expected(spec: Spec) -> &'static str {
+    match spec {
+        Spec::Str | Spec::Text | Spec::OneOf(..) => "a string",
+        Spec::Bool => "a boolean",
+        Spec::Int => "an integer",
+        Spec::IntOrNull => "an integer or null",
+        Spec::Number => "a number",
+        Spec::Any => "any value",
+        Spec::Obj(_) => "an object",
+        Spec::StrArray => "an array of strings",
+        Spec::ObjArray(_) => "an array of objects",
+    }
+}

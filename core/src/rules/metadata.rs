@@ -1,0 +1,38 @@
+//! `metadata` (spec 1.8): namespaces of objects; contents are never checked, only skipped.
+
+use crate::codes::Code;
+use crate::path::Path;
+use crate::scan::{Kind, Stop};
+use crate::validator::Validator;
+
+impl<'a> Validator<'a, '_> {
+    pub(crate) fn metadata(&mut self, path: &Path<'_, 'a>) -> Result<(), Stop> {
+        let kind = self.s.kind()?;
+        if kind != Kind::Object {
+            return self.wrong_type(path, kind, "an object");
+        }
+        self.s.enter()?;
+        let mut first = true;
+        while let Some(key) = self.s.next_key(&mut first)? {
+            let p = Path::Key(path, key);
+            if key.raw.starts_with(b"AWS.") {
+                let msg = format!(
+                    "namespace {:?} starts with AWS., reserved for AWS SDKs",
+                    self.text(key)
+                );
+                self.emit(Code::MetadataReserved, &p, None, Some(key.start), msg);
+            }
+            let kind = self.s.kind()?;
+            let offset = self.s.i;
+            self.s.skip()?;
+            if kind != Kind::Object {
+                let msg = format!(
+                    "a metadata namespace holds an object, found {}",
+                    kind.name()
+                );
+                self.emit(Code::MetadataNamespaceType, &p, None, Some(offset), msg);
+            }
+        }
+        Ok(())
+    }
+}

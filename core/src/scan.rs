@@ -1,0 +1,452 @@
+//! A zero-allocation JSON cursor over borrowed bytes. The validator drives it directly, so the
+//! document is checked in one pass without building a tree. The input must already be valid
+//! UTF-8 (checked once for the whole document).
+
+use crate::limits::MAX_DEPTH;
+
+/// Why scanning stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    Syntax {
+        offset: usize,
+        message: &'static str,
+    },
+    Depth {
+        offset: usize,
+    },
+}
+
+/// A string as it stands in the document, without its quotes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Str<'a> {
+    pub raw: &'a [u8],
+    /// The string holds at least one backslash escape.
+    pub escaped: bool,
+    /// Offset of the opening quote.
+    pub start: usize,
+}
+
+/// A number as it stands in the document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Num<'a> {
+    pub raw: &'a [u8],
+    /// No fraction and no exponent.
+    pub integer: bool,
+    pub start: usize,
+}
+
+impl Num<'_> {
+    /// The value as a double; `None` when it is out of range (`1e400`).
+    pub fn to_f64(self) -> Option<f64> {
+        // The grammar was checked, so the slice is ASCII and Rust's parser accepts it.
+        let v: f64 = std::str::from_utf8(self.raw).ok()?.parse().ok()?;
+        v.is_finite().then_some(v)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Object,
+    Array,
+    String,
+    Number,
+    Bool,
+    Null,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Object => "an object",
+            Kind::Array => "an array",
+            Kind::String => "a string",
+            Kind::Number => "a number",
+            Kind::Bool => "a boolean",
+            Kind::Null => "null",
+        }
+    }
+}
+
+// Bytes a string scan must look at: quote, backslash and control characters.
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+pub(crate) struct Scanner<'a> {
+    pub b: &'a [u8],
+    pub i: usize,
+    pub depth: usize,
+    /// Offsets of strings holding a `\u` escape of an unpaired surrogate.
+    pub lone_surrogates: Vec<usize>,
+}
+
+impl<'a> Scanner<'a> {
+    pub fn new(b: &'a [u8]) -> Self {
+        Scanner {
+            b,
+            i: 0,
+            depth: 0,
+            lone_surrogates: Vec::new(),
+        }
+    }
+
+    fn err<T>(&self, message: &'static str) -> Result<T, Stop> {
+        Err(Stop::Syntax {
+            offset: self.i.min(self.b.len()),
+            message,
+        })
+    }
+
+    #[inline]
+    pub fn ws(&mut self) {
+        while let Some(&c) = self.b.get(self.i) {
+            if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The kind of the next value, after skipping whitespace.
+    #[inline]
+    pub fn kind(&mut self) -> Result<Kind, Stop> {
+        self.ws();
+        match self.b.get(self.i) {
+            Some(b'{') => Ok(Kind::Object),
+            Some(b'[') => Ok(Kind::Array),
+            Some(b'"') => Ok(Kind::String),
+            Some(b'-' | b'0'..=b'9') => Ok(Kind::Number),
+            Some(b't' | b'f') => Ok(Kind::Bool),
+            Some(b'n') => Ok(Kind::Null),
+            None => self.err("unexpected end of input, expected a value"),
+            _ => self.err("expected a value"),
+        }
+    }
+
+    /// Reads a string; the cursor is on its opening quote.
+    pub fn string(&mut self) -> Result<Str<'a>, Stop> {
+        let start = self.i;
+        self.i += 1;
+        let mut escaped = false;
+        loop {
+            while let Some(&c) = self.b.get(self.i) {
+                if STRING_STOP[c as usize] {
+                    break;
+                }
+                self.i += 1;
+            }
+            match self.b.get(self.i) {
+                Some(b'"') => {
+                    let raw = &self.b[start + 1..self.i];
+                    self.i += 1;
+                    return Ok(Str {
+                        raw,
+                        escaped,
+                        start,
+                    });
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    self.escape(start)?;
+                }
+                Some(_) => return self.err("control character in a string"),
+                None => return self.err("unterminated string"),
+            }
+        }
+    }
+
+    fn escape(&mut self, string_start: usize) -> Result<(), Stop> {
+        self.i += 1;
+        match self.b.get(self.i) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                self.i += 1;
+                Ok(())
+            }
+            Some(b'u') => {
+                self.i += 1;
+                let unit = self.hex4()?;
+                if (0xD800..0xDC00).contains(&unit) {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    let b = self.b;
+                    if b.get(self.i) == Some(&b'\\') && b.get(self.i + 1) == Some(&b'u') {
+                        let save = self.i;
+                        self.i += 2;
+                        let low = self.hex4()?;
+                        if (0xDC00..0xE000).contains(&low) {
+                            return Ok(());
+                        }
+                        self.i = save;
+                    }
+                    self.lone(string_start);
+                } else if (0xDC00..0xE000).contains(&unit) {
+                    self.lone(string_start);
+                }
+                Ok(())
+            }
+            None => self.err("unterminated string"),
+            _ => self.err("invalid escape in a string"),
+        }
+    }
+
+    fn lone(&mut self, string_start: usize) {
+        if self.lone_surrogates.last() != Some(&string_start) {
+            self.lone_surrogates.push(string_start);
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, Stop> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.b.get(self.i) {
+                Some(&c @ b'0'..=b'9') => c - b'0',
+                Some(&c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(&c @ b'A'..=b'F') => c - b'A' + 10,
+                _ => return self.err("invalid \\u escape"),
+            };
+            v = v * 16 + u32::from(d);
+            self.i += 1;
+        }
+        Ok(v)
+    }
+
+    /// Reads a number; the cursor is on its first byte.
+    pub fn number(&mut self) -> Result<Num<'a>, Stop> {
+        let start = self.i;
+        let b = self.b;
+        let mut integer = true;
+        if b.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        match b.get(self.i) {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return self.err("invalid number"),
+        }
+        if b.get(self.i) == Some(&b'.') {
+            integer = false;
+            self.i += 1;
+            if !matches!(b.get(self.i), Some(b'0'..=b'9')) {
+                return self.err("invalid number: expected a digit after '.'");
+            }
+            self.digits();
+        }
+        if matches!(b.get(self.i), Some(b'e' | b'E')) {
+            integer = false;
+            self.i += 1;
+            if matches!(b.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if !matches!(b.get(self.i), Some(b'0'..=b'9')) {
+                return self.err("invalid number: expected a digit in the exponent");
+            }
+            self.digits();
+        }
+        Ok(Num {
+            raw: &b[start..self.i],
+            integer,
+            start,
+        })
+    }
+
+    #[inline]
+    fn digits(&mut self) {
+        while matches!(self.b.get(self.i), Some(b'0'..=b'9')) {
+            self.i += 1;
+        }
+    }
+
+    /// Reads `true` or `false`; the cursor is on its first byte.
+    pub fn boolean(&mut self) -> Result<bool, Stop> {
+        if self.b[self.i..].starts_with(b"true") {
+            self.i += 4;
+            Ok(true)
+        } else if self.b[self.i..].starts_with(b"false") {
+            self.i += 5;
+            Ok(false)
+        } else {
+            self.err("invalid literal")
+        }
+    }
+
+    pub fn null(&mut self) -> Result<(), Stop> {
+        if self.b[self.i..].starts_with(b"null") {
+            self.i += 4;
+            Ok(())
+        } else {
+            self.err("invalid literal")
+        }
+    }
+
+    /// Enters an object or array; the cursor is on `{` or `[`.
+    pub fn enter(&mut self) -> Result<(), Stop> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Stop::Depth { offset: self.i });
+        }
+        self.depth += 1;
+        self.i += 1;
+        Ok(())
+    }
+
+    /// The next key of an object entered with `enter`, with the `:` after it consumed; `None`
+    /// once the closing `}` is consumed. `first` starts true for each object.
+    #[inline]
+    pub fn next_key(&mut self, first: &mut bool) -> Result<Option<Str<'a>>, Stop> {
+        self.ws();
+        match self.b.get(self.i) {
+            Some(b'}') => {
+                self.i += 1;
+                self.depth -= 1;
+                return Ok(None);
+            }
+            Some(b',') if !*first => {
+                self.i += 1;
+                self.ws();
+            }
+            None => return self.err("unexpected end of input inside an object"),
+            _ if !*first => return self.err("expected ',' or '}' in an object"),
+            _ => {}
+        }
+        *first = false;
+        if self.b.get(self.i) != Some(&b'"') {
+            return self.err("expected a string key in an object");
+        }
+        let key = self.string()?;
+        self.ws();
+        if self.b.get(self.i) != Some(&b':') {
+            return self.err("expected ':' after an object key");
+        }
+        self.i += 1;
+        Ok(Some(key))
+    }
+
+    /// Whether an array entered with `enter` has another item; consumes `,` or the closing `]`.
+    #[inline]
+    pub fn next_item(&mut self, first: &mut bool) -> Result<bool, Stop> {
+        self.ws();
+        match self.b.get(self.i) {
+            Some(b']') => {
+                self.i += 1;
+                self.depth -= 1;
+                Ok(false)
+            }
+            Some(b',') if !*first => {
+                self.i += 1;
+                Ok(true)
+            }
+            None => self.err("unexpected end of input inside an array"),
+            _ if !*first => self.err("expected ',' or ']' in an array"),
+            _ => {
+                *first = false;
+                Ok(true)
+            }
+        }
+    }
+
+    /// Skips one value of any kind, checking its syntax.
+    pub fn skip(&mut self) -> Result<(), Stop> {
+        match self.kind()? {
+            Kind::Object => {
+                self.enter()?;
+                let mut first = true;
+                while self.next_key(&mut first)?.is_some() {
+                    self.skip()?;
+                }
+            }
+            Kind::Array => {
+                self.enter()?;
+                let mut first = true;
+                while self.next_item(&mut first)? {
+                    self.skip()?;
+                }
+            }
+            Kind::String => {
+                self.string()?;
+            }
+            Kind::Number => {
+                self.number()?;
+            }
+            Kind::Bool => {
+                self.boolean()?;
+            }
+            Kind::Null => self.null()?,
+        }
+        Ok(())
+    }
+
+    /// After the top-level value: only whitespace may follow.
+    pub fn end(&mut self) -> Result<(), Stop> {
+        self.ws();
+        if self.i < self.b.len() {
+            return self.err("unexpected data after the JSON value");
+        }
+        Ok(())
+    }
+}
+
+/// Decodes the escapes of a string's raw text into `out`. Lone surrogates become U+FFFD, as
+/// lenient JSON readers do.
+pub(crate) fn unescape_into(raw: &[u8], out: &mut String) {
+    out.clear();
+    let mut i = 0;
+    while i < raw.len() {
+        let start = i;
+        while i < raw.len() && raw[i] != b'\\' {
+            i += 1;
+        }
+        // Valid UTF-8 was checked for the whole document; a slice between escapes is too.
+        out.push_str(std::str::from_utf8(&raw[start..i]).unwrap_or("\u{FFFD}"));
+        if i >= raw.len() {
+            break;
+        }
+        i += 1;
+        let c = raw.get(i).copied().unwrap_or(b'\\');
+        i += 1;
+        match c {
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'u' => {
+                let hi = hex4(raw, i);
+                i += 4;
+                let mut ch = char::from_u32(hi);
+                if (0xD800..0xDC00).contains(&hi)
+                    && raw.get(i) == Some(&b'\\')
+                    && raw.get(i + 1) == Some(&b'u')
+                {
+                    let lo = hex4(raw, i + 2);
+                    if (0xDC00..0xE000).contains(&lo) {
+                        ch = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
+                        i += 6;
+                    }
+                }
+                out.push(ch.unwrap_or('\u{FFFD}'));
+            }
+            other => out.push(char::from(other)),
+        }
+    }
+}
+
+fn hex4(raw: &[u8], at: usize) -> u32 {
+    let mut v = 0;
+    for k in 0..4 {
+        let d = match raw.get(at + k) {
+            Some(&c @ b'0'..=b'9') => c - b'0',
+            Some(&c @ b'a'..=b'f') => c - b'a' + 10,
+            Some(&c @ b'A'..=b'F') => c - b'A' + 10,
+            _ => 0,
+        };
+        v = v * 16 + u32::from(d);
+    }
+    v
+}

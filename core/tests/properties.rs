@@ -1,0 +1,222 @@
+//! Properties over generated documents: valid ones are accepted with no diagnostic, a single
+//! mutation yields exactly its code, layout never changes a verdict, and the model round-trips.
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use xray_segment::model::Entity;
+use xray_segment::strategies::{independent_subsegment, segment};
+use xray_segment::{validate, Code};
+
+fn codes(doc: &str) -> Vec<Code> {
+    validate(doc.as_bytes()).codes()
+}
+
+/// Writes JSON with keys in reverse order and generous whitespace.
+fn write_reversed(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            out.push_str("{\n ");
+            for (i, (k, v)) in m.iter().rev().enumerate() {
+                if i > 0 {
+                    out.push_str(" ,\r\n\t");
+                }
+                out.push_str(&serde_json::to_string(k).unwrap());
+                out.push_str(" : ");
+                write_reversed(v, out);
+            }
+            out.push_str(" }");
+        }
+        Value::Array(a) => {
+            out.push_str("[ ");
+            for (i, v) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" , ");
+                }
+                write_reversed(v, out);
+            }
+            out.push_str(" ]");
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn add_unknown_keys(v: &mut Value) {
+    if let Value::Object(m) = v {
+        m.insert(
+            "zz_unknown".into(),
+            json!({"nested": [1, {"x": null}], "s": "t"}),
+        );
+        m.insert("notTraced".into(), json!(true));
+        if let Some(Value::Array(subs)) = m.get_mut("subsegments") {
+            subs.iter_mut().for_each(add_unknown_keys);
+        }
+    }
+}
+
+/// A mutation of a valid top-level segment and the one code it must produce.
+type Mutation = (fn(&mut serde_json::Map<String, Value>), Code);
+
+fn mutations() -> Vec<Mutation> {
+    vec![
+        (|m| drop(m.remove("name")), Code::NameMissing),
+        (
+            |m| drop(m.insert("name".into(), json!("bad?name"))),
+            Code::NameCharset,
+        ),
+        (|m| drop(m.insert("name".into(), json!(7))), Code::NameType),
+        (
+            |m| drop(m.insert("name".into(), json!("n".repeat(201)))),
+            Code::NameLength,
+        ),
+        (|m| drop(m.remove("id")), Code::IdMissing),
+        (
+            |m| drop(m.insert("id".into(), json!("xyz"))),
+            Code::IdFormat,
+        ),
+        (
+            |m| drop(m.insert("id".into(), json!("ABCDEF0123456789"))),
+            Code::HexUppercase,
+        ),
+        (|m| drop(m.remove("trace_id")), Code::TraceIdMissing),
+        (
+            |m| {
+                drop(m.insert(
+                    "trace_id".into(),
+                    json!("2-581cf771-a006649127e371903a2de979"),
+                ))
+            },
+            Code::TraceIdFormat,
+        ),
+        (
+            |m| drop(m.insert("parent_id".into(), json!("nothex"))),
+            Code::ParentIdFormat,
+        ),
+        (|m| drop(m.remove("start_time")), Code::StartTimeMissing),
+        (
+            |m| drop(m.insert("start_time".into(), json!("now"))),
+            Code::StartTimeType,
+        ),
+        (
+            |m| {
+                m.remove("end_time");
+                m.remove("in_progress");
+            },
+            Code::EndTimeMissing,
+        ),
+        (
+            |m| {
+                m.remove("in_progress");
+                m.insert("end_time".into(), json!(false));
+            },
+            Code::EndTimeType,
+        ),
+        (
+            |m| drop(m.insert("fault".into(), json!("yes"))),
+            Code::FieldType,
+        ),
+        (
+            |m| drop(m.insert("annotations".into(), json!({"bad key": 1}))),
+            Code::AnnotationKey,
+        ),
+        (
+            |m| drop(m.insert("annotations".into(), json!({"a.b": 1}))),
+            Code::AnnotationKeyDot,
+        ),
+        (
+            |m| drop(m.insert("annotations".into(), json!({"k": [1]}))),
+            Code::AnnotationValueType,
+        ),
+        (
+            |m| drop(m.insert("metadata".into(), json!({"AWS.x": {}}))),
+            Code::MetadataReserved,
+        ),
+        (
+            |m| drop(m.insert("metadata".into(), json!({"d": 1}))),
+            Code::MetadataNamespaceType,
+        ),
+        (
+            |m| drop(m.insert("cause".into(), json!("short"))),
+            Code::CauseId,
+        ),
+        (
+            |m| drop(m.insert("origin".into(), json!("AWS::Nowhere"))),
+            Code::OriginValue,
+        ),
+        (
+            |m| drop(m.insert("namespace".into(), json!("aws"))),
+            Code::FieldPlacement,
+        ),
+        (
+            |m| drop(m.insert("user".into(), json!("u".repeat(251)))),
+            Code::StringLength,
+        ),
+        (
+            |m| drop(m.insert("type".into(), json!("segment"))),
+            Code::TypeValue,
+        ),
+        (
+            |m| drop(m.insert("type".into(), json!("subsegment"))),
+            Code::ParentIdMissing,
+        ),
+    ]
+}
+
+/// Strips what a mutation might collide with, so each yields exactly one code.
+fn plain(mut e: Entity) -> Entity {
+    e.user = None;
+    e.origin = None;
+    e.parent_id = None;
+    e
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_segments_are_accepted_without_diagnostics(e in segment()) {
+        let doc = e.to_json();
+        prop_assert_eq!(codes(&doc), vec![], "{}", doc);
+    }
+
+    #[test]
+    fn generated_independent_subsegments_are_accepted(e in independent_subsegment()) {
+        let doc = e.to_json();
+        let report = validate(doc.as_bytes());
+        prop_assert!(report.independent_subsegment);
+        prop_assert_eq!(report.codes(), vec![], "{}", doc);
+    }
+
+    #[test]
+    fn model_round_trips(e in segment()) {
+        let back = Entity::from_slice(e.to_json().as_bytes()).unwrap();
+        prop_assert_eq!(back, e);
+    }
+
+    #[test]
+    fn key_order_whitespace_and_unknown_keys_change_nothing(e in segment(), index in 0usize..26) {
+        let mut v = serde_json::to_value(&e).unwrap();
+        // Also on an invalid document: the codes must stay the same.
+        if index % 2 == 0 {
+            let (mutate, _) = mutations()[index];
+            mutate(v.as_object_mut().unwrap());
+        }
+        let before = codes(&v.to_string());
+        add_unknown_keys(&mut v);
+        let mut shuffled = String::new();
+        write_reversed(&v, &mut shuffled);
+        prop_assert_eq!(codes(&shuffled), before);
+    }
+
+    #[test]
+    fn each_mutation_yields_exactly_its_code(e in segment(), index in 0usize..26) {
+        let mut v = serde_json::to_value(plain(e)).unwrap();
+        let (mutate, code) = mutations()[index];
+        mutate(v.as_object_mut().unwrap());
+        prop_assert_eq!(codes(&v.to_string()), vec![code], "{}", v);
+    }
+}
+
+#[test]
+fn the_mutation_table_covers_every_index_used_above() {
+    assert_eq!(mutations().len(), 26);
+}
