@@ -1,1 +1,15 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+use xray_conformance::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Validate(args) => xray_conformance::validate_cmd::run(&args),
+        Command::Run(args) => xray_conformance::runner::main(args),
+        Command::List(args) => xray_conformance::explain::list(&args),
+        Command::Explain(args) => xray_conformance::explain::explain(&args),
+    };
+    ExitCode::from(code)
+}
