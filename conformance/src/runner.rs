@@ -172,7 +172,13 @@ async fn run(args: RunArgs) -> u8 {
         return exit::UNREACHABLE;
     }
     let started = Instant::now();
-    let results = execute(&catalogue, &jobs, &target, &args).await;
+    let opts = ExecOptions {
+        jobs: args.jobs,
+        timeout: Duration::from_secs_f64(args.timeout.max(0.001)),
+        fresh_ids: args.fresh_ids,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let results = execute(&catalogue, &jobs, &target, &opts).await;
     let results = apply_known_failing(results, &jobs, &catalogue, &known);
     let target_name = if args.endpoint.is_some() {
         endpoint.clone()
@@ -208,13 +214,23 @@ async fn run(args: RunArgs) -> u8 {
     }
 }
 
-async fn execute(
+/// How cases are sent.
+#[derive(Clone, Debug)]
+pub struct ExecOptions {
+    pub jobs: usize,
+    pub timeout: Duration,
+    pub fresh_ids: bool,
+    pub progress: bool,
+}
+
+/// Runs the jobs against the target, at most `jobs` at once; results come in job order.
+pub async fn execute(
     catalogue: &Arc<Catalogue>,
     jobs: &[Job],
     target: &Target,
-    args: &RunArgs,
+    opts: &ExecOptions,
 ) -> Vec<CaseResult> {
-    let bar = if std::io::stderr().is_terminal() {
+    let bar = if opts.progress {
         ProgressBar::new(jobs.len() as u64)
     } else {
         ProgressBar::hidden()
@@ -223,8 +239,8 @@ async fn execute(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let semaphore = Arc::new(Semaphore::new(args.jobs.max(1)));
-    let timeout = Duration::from_secs_f64(args.timeout.max(0.001));
+    let semaphore = Arc::new(Semaphore::new(opts.jobs.max(1)));
+    let timeout = opts.timeout;
     let run_seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
@@ -237,7 +253,7 @@ async fn execute(
             semaphore.clone(),
             bar.clone(),
         );
-        let fresh = args
+        let fresh = opts
             .fresh_ids
             .then_some(run_seed ^ (n as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
         set.spawn(async move {
@@ -324,7 +340,7 @@ async fn run_one(
     result
 }
 
-fn apply_known_failing(
+pub fn apply_known_failing(
     mut results: Vec<CaseResult>,
     jobs: &[Job],
     catalogue: &Catalogue,

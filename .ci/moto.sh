@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the whole suite against moto_server with its known-failing list; any unexpected result
+# (a new failure, or a listed case that now passes) fails CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=${MOTO_PORT:-5123}
+log=$(mktemp)
+timeout 900 moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+moto=$!
+trap 'kill $moto 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  if python3 - "$port" <<'PY'
+import socket, sys
+s = socket.socket()
+s.settimeout(0.5)
+sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)
+PY
+  then break; fi
+  sleep 0.5
+done
+mkdir -p target/reports
+cargo run -q -p xray-conformance -- run --endpoint "http://127.0.0.1:$port" --fresh-ids --strict \
+  --known-failing fixtures/known-failing/moto.txt \
+  --format markdown=target/reports/moto.md --format json=target/reports/moto.json \
+  --format junit=target/reports/moto.xml
+cat target/reports/moto.md | head -30
