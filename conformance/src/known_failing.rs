@@ -3,6 +3,7 @@
 
 use crate::select::Pattern;
 
+#[derive(Debug)]
 pub struct Entry {
     pub pattern: Pattern,
     pub reason: String,

@@ -3,6 +3,7 @@
 
 use globset::{GlobBuilder, GlobMatcher};
 
+#[derive(Debug)]
 pub struct Pattern {
     pub text: String,
     matcher: GlobMatcher,

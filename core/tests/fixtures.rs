@@ -193,7 +193,7 @@ fn run(case: &Case, request: &Request, plain: bool) -> Result<(), Failed> {
             .collect();
         // The reference must give the case's first outcome exactly.
         if let Err(why) = check(&case.outcomes[..1], &observed, &ids) {
-            failures += &format!("request: expected one of:\n");
+            failures += "request: expected one of:\n";
             for o in &case.outcomes {
                 failures += &format!("  {o}\n");
             }
