@@ -80,6 +80,35 @@ static STRING_STOP: [bool; 256] = {
     t
 };
 
+/// The index of the first byte at or after `i` that a string scan must look at (quote,
+/// backslash or control character), or `b.len()`. Eight bytes per step: strings are most of a
+/// document's bytes.
+#[inline]
+fn skip_plain(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while i + 8 <= b.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[i..i + 8]);
+        let x = u64::from_le_bytes(word);
+        // A zero byte in x ^ (c * ONES) marks c; (x - 0x20 * ONES) & !x marks bytes below 0x20.
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        let found = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(ONES * 0x20) & !x);
+        let found = found & HIGH;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && !STRING_STOP[b[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
 pub(crate) struct Scanner<'a> {
     pub b: &'a [u8],
     pub i: usize,
@@ -105,7 +134,7 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn ws(&mut self) {
         while let Some(&c) = self.b.get(self.i) {
             if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
@@ -117,7 +146,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The kind of the next value, after skipping whitespace.
-    #[inline]
+    #[inline(always)]
     pub fn kind(&mut self) -> Result<Kind, Stop> {
         self.ws();
         match self.b.get(self.i) {
@@ -133,33 +162,37 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads a string; the cursor is on its opening quote.
+    #[inline(always)]
     pub fn string(&mut self) -> Result<Str<'a>, Stop> {
         let start = self.i;
-        self.i += 1;
+        let b = self.b;
+        let mut i = start + 1;
         let mut escaped = false;
         loop {
-            while let Some(&c) = self.b.get(self.i) {
-                if STRING_STOP[c as usize] {
-                    break;
-                }
-                self.i += 1;
-            }
-            match self.b.get(self.i) {
+            i = skip_plain(b, i);
+            match b.get(i) {
                 Some(b'"') => {
-                    let raw = &self.b[start + 1..self.i];
-                    self.i += 1;
+                    self.i = i + 1;
                     return Ok(Str {
-                        raw,
+                        raw: &b[start + 1..i],
                         escaped,
                         start,
                     });
                 }
                 Some(b'\\') => {
                     escaped = true;
+                    self.i = i;
                     self.escape(start)?;
+                    i = self.i;
                 }
-                Some(_) => return self.err("control character in a string"),
-                None => return self.err("unterminated string"),
+                Some(_) => {
+                    self.i = i;
+                    return self.err("control character in a string");
+                }
+                None => {
+                    self.i = i;
+                    return self.err("unterminated string");
+                }
             }
         }
     }
@@ -298,7 +331,7 @@ impl<'a> Scanner<'a> {
 
     /// The next key of an object entered with `enter`, with the `:` after it consumed; `None`
     /// once the closing `}` is consumed. `first` starts true for each object.
-    #[inline]
+    #[inline(always)]
     pub fn next_key(&mut self, first: &mut bool) -> Result<Option<Str<'a>>, Stop> {
         self.ws();
         match self.b.get(self.i) {
@@ -329,7 +362,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Whether an array entered with `enter` has another item; consumes `,` or the closing `]`.
-    #[inline]
+    #[inline(always)]
     pub fn next_item(&mut self, first: &mut bool) -> Result<bool, Stop> {
         self.ws();
         match self.b.get(self.i) {
@@ -449,4 +482,27 @@ fn hex4(raw: &[u8], at: usize) -> u32 {
         v = v * 16 + u32::from(d);
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn naive(b: &[u8], mut i: usize) -> usize {
+        while i < b.len() && !STRING_STOP[b[i] as usize] {
+            i += 1;
+        }
+        i
+    }
+
+    proptest! {
+        #[test]
+        fn eight_byte_scan_agrees_with_the_byte_loop(b in proptest::collection::vec(prop_oneof![
+            Just(b'"'), Just(b'\\'), Just(0x1fu8), Just(0x20u8), Just(0x7fu8), Just(0x80u8), Just(0xffu8), any::<u8>(), 0x21u8..0x7e
+        ], 0..40), start in 0usize..40) {
+            let start = start.min(b.len());
+            prop_assert_eq!(skip_plain(&b, start), naive(&b, start));
+        }
+    }
 }

@@ -2,45 +2,50 @@
 //! ignored anyway and no member means different things in the two places.
 
 use super::fields::Spec::{self, *};
+use super::fields::{member, Member};
 
-const EC2: &[(&str, Spec)] = &[
-    ("instance_id", Str),
-    ("instance_size", Str),
-    ("ami_id", Str),
-    ("availability_zone", Str),
+const EC2: &[Member] = &[
+    member("instance_id", Str),
+    member("instance_size", Str),
+    member("ami_id", Str),
+    member("availability_zone", Str),
 ];
-const ECS: &[(&str, Spec)] = &[
-    ("container", Str),
-    ("container_id", Str),
-    ("container_arn", Str),
+const ECS: &[Member] = &[
+    member("container", Str),
+    member("container_id", Str),
+    member("container_arn", Str),
 ];
-const EKS: &[(&str, Spec)] = &[("pod", Str), ("cluster_name", Str), ("container_id", Str)];
-const BEANSTALK: &[(&str, Spec)] = &[
-    ("environment_name", Str),
-    ("version_label", Str),
-    ("deployment_id", Number),
+const EKS: &[Member] = &[
+    member("pod", Str),
+    member("cluster_name", Str),
+    member("container_id", Str),
 ];
-const XRAY: &[(&str, Spec)] = &[
-    ("auto_instrumentation", Bool),
-    ("sdk_version", Str),
-    ("sdk", Str),
+const BEANSTALK: &[Member] = &[
+    member("environment_name", Str),
+    member("version_label", Str),
+    member("deployment_id", Number),
 ];
-const LOGS: &[(&str, Spec)] = &[("log_group", Str), ("arn", Str)];
+const XRAY: &[Member] = &[
+    member("auto_instrumentation", Bool),
+    member("sdk_version", Str),
+    member("sdk", Str),
+];
+const LOGS: &[Member] = &[member("log_group", Str), member("arn", Str)];
 
 pub(crate) const AWS: Spec = Obj(&[
-    ("account_id", Str),
-    ("cloudwatch_logs", ObjArray(LOGS)),
-    ("ec2", Obj(EC2)),
-    ("ecs", Obj(ECS)),
-    ("eks", Obj(EKS)),
-    ("elastic_beanstalk", Obj(BEANSTALK)),
-    ("xray", Obj(XRAY)),
-    ("operation", Str),
-    ("region", Str),
-    ("request_id", Str),
-    ("queue_url", Str),
-    ("table_name", Str),
-    ("resource_names", StrArray),
-    ("table_names", StrArray),
-    ("retries", Int),
+    member("account_id", Str),
+    member("cloudwatch_logs", ObjArray(LOGS)),
+    member("ec2", Obj(EC2)),
+    member("ecs", Obj(ECS)),
+    member("eks", Obj(EKS)),
+    member("elastic_beanstalk", Obj(BEANSTALK)),
+    member("xray", Obj(XRAY)),
+    member("operation", Str),
+    member("region", Str),
+    member("request_id", Str),
+    member("queue_url", Str),
+    member("table_name", Str),
+    member("resource_names", StrArray),
+    member("table_names", StrArray),
+    member("retries", Int),
 ]);

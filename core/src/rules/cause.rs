@@ -2,26 +2,31 @@
 //! frames. The exception id rules are lints: the Ruby SDK omits ids and whether X-Ray rejects
 //! that is open question Q7.
 
-use super::fields::Spec::{self, *};
+use super::fields::Spec::*;
+use super::fields::{member, Member};
 use super::ids::{id16, HexForm};
 use crate::codes::Code;
 use crate::path::Path;
 use crate::scan::{Kind, Stop};
 use crate::validator::Validator;
 
-const FRAME: &[(&str, Spec)] = &[("path", Text), ("line", IntOrNull), ("label", Text)];
-
-const EXCEPTION: &[(&str, Spec)] = &[
-    ("message", Text),
-    ("type", Text),
-    ("remote", Bool),
-    ("truncated", Int),
-    ("skipped", Int),
-    ("cause", Text),
-    ("stack", ObjArray(FRAME)),
+const FRAME: &[Member] = &[
+    member("path", Text),
+    member("line", IntOrNull),
+    member("label", Text),
 ];
 
-const CAUSE: &[(&str, Spec)] = &[("working_directory", Text), ("paths", StrArray)];
+const EXCEPTION: &[Member] = &[
+    member("message", Text),
+    member("type", Text),
+    member("remote", Bool),
+    member("truncated", Int),
+    member("skipped", Int),
+    member("cause", Text),
+    member("stack", ObjArray(FRAME)),
+];
+
+const CAUSE: &[Member] = &[member("working_directory", Text), member("paths", StrArray)];
 
 impl<'a> Validator<'a, '_> {
     pub(crate) fn cause(&mut self, path: &Path<'_, 'a>) -> Result<(), Stop> {

@@ -23,20 +23,50 @@ pub(crate) enum Spec {
     /// Any JSON value.
     Any,
     /// An object whose known members follow the table.
-    Obj(&'static [(&'static str, Spec)]),
+    Obj(&'static [Member]),
     /// An array of strings.
     StrArray,
     /// An array of objects following the table.
-    ObjArray(&'static [(&'static str, Spec)]),
+    ObjArray(&'static [Member]),
     /// A string from a list of documented values; others get the code (a lint).
     OneOf(&'static [&'static str], Code),
 }
 
-pub(crate) fn lookup(table: &'static [(&'static str, Spec)], key: &[u8]) -> Option<Spec> {
+/// A documented member of an object: its name, a fingerprint for cheap comparison, its spec.
+#[derive(Clone, Copy)]
+pub(crate) struct Member {
+    name: &'static [u8],
+    fingerprint: u64,
+    spec: Spec,
+}
+
+/// The first seven bytes and the length, packed: equal fingerprints mean equal names up to
+/// seven bytes, so most lookups never compare whole names.
+const fn fingerprint(b: &[u8]) -> u64 {
+    let mut fp = (b.len() as u64) << 56;
+    let mut i = 0;
+    while i < b.len() && i < 7 {
+        fp |= (b[i] as u64) << (8 * i);
+        i += 1;
+    }
+    fp
+}
+
+pub(crate) const fn member(name: &'static str, spec: Spec) -> Member {
+    Member {
+        name: name.as_bytes(),
+        fingerprint: fingerprint(name.as_bytes()),
+        spec,
+    }
+}
+
+#[inline]
+pub(crate) fn lookup(table: &'static [Member], key: &[u8]) -> Option<Spec> {
+    let fp = fingerprint(key);
     table
         .iter()
-        .find(|(name, _)| name.as_bytes() == key)
-        .map(|&(_, spec)| spec)
+        .find(|m| m.fingerprint == fp && (key.len() <= 7 || m.name == key))
+        .map(|m| m.spec)
 }
 
 /// Characters in a string, counted only when its byte length could exceed `limit`.
@@ -112,7 +142,7 @@ impl<'a> Validator<'a, '_> {
     pub(crate) fn object(
         &mut self,
         path: &Path<'_, 'a>,
-        table: &'static [(&'static str, Spec)],
+        table: &'static [Member],
     ) -> Result<(), Stop> {
         self.s.enter()?;
         let mut first = true;

@@ -2,16 +2,20 @@
 //! guidance; `content_length` is typed "any" because SDKs send strings.
 
 use super::fields::Spec::{self, *};
+use super::fields::{member, Member};
 
-const REQUEST: &[(&str, Spec)] = &[
-    ("method", Str),
-    ("url", Str),
-    ("user_agent", Str),
-    ("client_ip", Str),
-    ("x_forwarded_for", Bool),
-    ("traced", Bool),
+const REQUEST: &[Member] = &[
+    member("method", Str),
+    member("url", Str),
+    member("user_agent", Str),
+    member("client_ip", Str),
+    member("x_forwarded_for", Bool),
+    member("traced", Bool),
 ];
 
-const RESPONSE: &[(&str, Spec)] = &[("status", Int), ("content_length", Any)];
+const RESPONSE: &[Member] = &[member("status", Int), member("content_length", Any)];
 
-pub(crate) const HTTP: Spec = Obj(&[("request", Obj(REQUEST)), ("response", Obj(RESPONSE))]);
+pub(crate) const HTTP: Spec = Obj(&[
+    member("request", Obj(REQUEST)),
+    member("response", Obj(RESPONSE)),
+]);
