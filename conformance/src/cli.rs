@@ -25,6 +25,9 @@ pub enum Command {
     List(ListArgs),
     /// Show what a case checks, where the requirement comes from, and what it expects.
     Explain(ExplainArgs),
+    /// A local X-Ray: the HTTP API and the daemon's UDP protocol, validating and recording
+    /// every document, with optional faults.
+    Serve(crate::serve::ServeArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

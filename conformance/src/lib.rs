@@ -11,6 +11,7 @@ pub mod known_failing;
 pub mod report;
 pub mod runner;
 pub mod select;
+pub mod serve;
 pub mod validate_cmd;
 
 /// Exit codes shared by every subcommand.

@@ -10,6 +10,7 @@ fn main() -> ExitCode {
         Command::Run(args) => xray_conformance::runner::main(args),
         Command::List(args) => xray_conformance::explain::list(&args),
         Command::Explain(args) => xray_conformance::explain::explain(&args),
+        Command::Serve(args) => xray_conformance::serve::main(args),
     };
     ExitCode::from(code)
 }

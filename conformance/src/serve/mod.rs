@@ -1,0 +1,243 @@
+//! `xray-conformance serve`: a local X-Ray. It answers the X-Ray API over HTTP and the daemon
+//! protocol over UDP, validates every document with the core, records it, checks traces across
+//! documents, and injects faults on request.
+
+pub mod faults;
+pub mod http;
+pub mod state;
+pub mod traces;
+pub mod udp;
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, UdpSocket};
+
+use self::faults::Faults;
+use self::state::State;
+use crate::exit;
+
+/// How long a client may take to send request headers; a half-open connection is closed then.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// HTTP address for the X-Ray API (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:2000")]
+    pub http: SocketAddr,
+    /// UDP address for the daemon protocol.
+    #[arg(long, default_value = "127.0.0.1:2000")]
+    pub udp: SocketAddr,
+    /// Write every received document, with its verdict and diagnostics, as JSON lines.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub record: Option<std::path::PathBuf>,
+    /// Read the fault plan from a TOML file (same names as the fault flags).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["throttle_first", "throttle_rate", "error_first", "error_rate", "reject", "latency_ms", "reset_first"])]
+    pub scenario: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub faults: Faults,
+    /// Stop by itself after this many seconds.
+    #[arg(long)]
+    pub duration: Option<f64>,
+}
+
+/// A running endpoint.
+pub struct Running {
+    pub http: SocketAddr,
+    pub udp: SocketAddr,
+    pub state: Arc<State>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.tasks.iter().for_each(|t| t.abort());
+    }
+}
+
+/// Binds both listeners and serves until the returned value is dropped.
+pub async fn start(
+    http: SocketAddr,
+    udp: SocketAddr,
+    record: Option<&std::path::Path>,
+    faults: Faults,
+) -> std::io::Result<Running> {
+    let state = Arc::new(State::new(record)?);
+    let listener = TcpListener::bind(http).await?;
+    let socket = UdpSocket::bind(udp).await?;
+    let (http, udp) = (listener.local_addr()?, socket.local_addr()?);
+    let resets = faults.reset_first;
+    let app = Arc::new(http::App::new(state.clone(), faults));
+    let router = http::router(app);
+    let http_state = state.clone();
+    let accept = tokio::spawn(async move {
+        let connections = AtomicU64::new(0);
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            if connections.fetch_add(1, Ordering::Relaxed) < resets {
+                http_state.count(|c| c.resets += 1);
+                // SO_LINGER 0 turns the close into a TCP reset, as a dropped connection looks;
+                // with a zero timeout the close does not block, which is what the lint warns of.
+                #[allow(deprecated)]
+                let _ = stream.set_linger(Some(Duration::ZERO));
+                drop(stream);
+                continue;
+            }
+            let service = TowerToHyperService::new(router.clone());
+            // One task per connection: a slow or half-open client stalls only itself.
+            tokio::spawn(async move {
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEADER_READ_TIMEOUT);
+                let _ = builder
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    let udp_task = tokio::spawn(udp::listen(socket, state.clone()));
+    Ok(Running {
+        http,
+        udp,
+        state,
+        tasks: vec![accept, udp_task],
+    })
+}
+
+pub fn main(args: ServeArgs) -> u8 {
+    let faults = match &args.scenario {
+        Some(path) => match Faults::from_file(path) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        },
+        None => args.faults.clone(),
+    };
+    if let Err(e) = faults.check() {
+        eprintln!("error: {e}");
+        return exit::USAGE;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit::FAIL;
+        }
+    };
+    runtime.block_on(async move {
+        let running = match start(args.http, args.udp, args.record.as_deref(), faults).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!(
+                    "error: cannot listen on http {} / udp {}: {e}",
+                    args.http, args.udp
+                );
+                return exit::USAGE;
+            }
+        };
+        println!(
+            "xray-conformance serve: http=http://{} udp={}",
+            running.http, running.udp
+        );
+        let _ = std::io::stdout().flush();
+        let live = std::io::stderr().is_terminal().then(|| {
+            let state = running.state.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    eprint!("\r{} documents received", state.received());
+                }
+            })
+        });
+        wait_for_stop(args.duration).await;
+        if let Some(t) = live {
+            t.abort();
+            eprintln!();
+        }
+        running.state.flush();
+        print_summary(&running.state);
+        exit::PASS
+    })
+}
+
+async fn wait_for_stop(duration: Option<f64>) {
+    let timer = async {
+        match duration {
+            Some(s) => tokio::time::sleep(Duration::from_secs_f64(s.max(0.0))).await,
+            None => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = timer => {} }
+                    return;
+                }
+            };
+        tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term.recv() => {}, _ = timer => {} }
+    }
+    #[cfg(not(unix))]
+    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = timer => {} }
+}
+
+/// Most problem documents printed on shutdown; the rest are in the record file.
+const MAX_PRINTED_PROBLEMS: usize = 50;
+
+fn print_summary(state: &State) {
+    let s = state.summary();
+    println!("== summary ==");
+    for (source, verdicts) in &s.documents {
+        let parts: Vec<String> = verdicts.iter().map(|(v, n)| format!("{n} {v}")).collect();
+        println!("{source}: {}", parts.join(", "));
+    }
+    let r = &s.requests;
+    println!(
+        "requests: {} PutTraceSegments ({} throttled, {} server errors, {} request errors), {} resets, {} telemetry, {} sampling",
+        r.put_trace_segments, r.throttled, r.server_errors, r.request_errors, r.resets, r.telemetry_records, r.sampling_rules + r.sampling_targets
+    );
+    let problems = state.problems();
+    for p in problems.iter().take(MAX_PRINTED_PROBLEMS) {
+        println!(
+            "- {} {} #{} id={} {}: {}",
+            p.source,
+            p.verdict,
+            p.seq,
+            p.id.as_deref().unwrap_or("-"),
+            p.error_code.as_deref().unwrap_or(""),
+            p.message.as_deref().unwrap_or("")
+        );
+        for d in p.diagnostics.iter().filter(|d| d.severity != "lint") {
+            println!("    {} {} {}: {}", d.severity, d.code, d.pointer, d.message);
+        }
+    }
+    if problems.len() > MAX_PRINTED_PROBLEMS {
+        println!(
+            "... and {} more problem documents (see --record or GET /_xray/problems)",
+            problems.len() - MAX_PRINTED_PROBLEMS
+        );
+    }
+    for t in &s.traces {
+        for f in &t.findings {
+            println!(
+                "trace {}: {} {}: {}",
+                t.trace_id, f.level, f.check, f.message
+            );
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! What `serve` has received: every document with its verdict, counters, and the trace
+//! tracker. Shared between the HTTP and UDP listeners behind one lock; the JSONL record file is
+//! written as documents arrive, so nothing accepted is lost if the process is stopped.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::io::Write;
+use std::sync::Mutex;
+
+use serde::Serialize;
+use xray_segment::{Report, Verdict};
+
+use super::traces::{TraceReport, Tracker};
+
+/// Records kept in memory for `GET /_xray/documents`; older ones stay only in the record file.
+pub const MAX_KEPT_RECORDS: usize = 100_000;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosticRecord {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub pointer: String,
+    pub message: String,
+}
+
+/// One received document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub seq: u64,
+    pub source: &'static str,
+    pub time: f64,
+    /// The HTTP request it came in (numbered from 1), or null for UDP.
+    pub request: Option<u64>,
+    /// The SDK's attempt number, from the `amz-sdk-request` header.
+    pub attempt: Option<u32>,
+    /// Its position in the request.
+    pub index: usize,
+    /// accepted | unprocessed | invalid_header | missing_header_or_segment | otlp
+    pub verdict: &'static str,
+    pub id: Option<String>,
+    pub trace_id: Option<String>,
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+    pub bytes: usize,
+    pub diagnostics: Vec<DiagnosticRecord>,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Counters {
+    pub put_trace_segments: u64,
+    pub throttled: u64,
+    pub server_errors: u64,
+    pub resets: u64,
+    pub request_errors: u64,
+    pub telemetry_records: u64,
+    pub sampling_rules: u64,
+    pub sampling_targets: u64,
+    pub udp_datagrams: u64,
+    /// Documents the fault plan reported as unprocessed although they were valid.
+    pub injected_unprocessed: u64,
+}
+
+#[derive(Default)]
+struct Inner {
+    seq: u64,
+    records: VecDeque<Record>,
+    dropped_records: u64,
+    by_source: BTreeMap<&'static str, BTreeMap<&'static str, u64>>,
+    counters: Counters,
+    tracker: Tracker,
+    /// Ids the client got back as accepted, to spot a document sent again.
+    problems: Vec<Record>,
+}
+
+pub struct State {
+    inner: Mutex<Inner>,
+    file: Option<Mutex<std::io::BufWriter<std::fs::File>>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub requests: Counters,
+    pub documents: BTreeMap<&'static str, BTreeMap<&'static str, u64>>,
+    pub records_dropped_from_memory: u64,
+    pub traces: Vec<TraceReport>,
+    pub traces_forgotten: u64,
+}
+
+fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// What is known about a document when it is recorded.
+pub struct Arrival<'a> {
+    pub source: &'static str,
+    pub request: Option<u64>,
+    pub attempt: Option<u32>,
+    pub index: usize,
+    pub document: &'a [u8],
+}
+
+impl State {
+    pub fn new(record: Option<&std::path::Path>) -> std::io::Result<State> {
+        let file = match record {
+            Some(p) => Some(Mutex::new(std::io::BufWriter::new(std::fs::File::create(
+                p,
+            )?))),
+            None => None,
+        };
+        Ok(State {
+            inner: Mutex::new(Inner::default()),
+            file,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic elsewhere must not stop recording: the data is still consistent per record.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn count(&self, f: impl FnOnce(&mut Counters)) {
+        f(&mut self.lock().counters);
+    }
+
+    /// Records a validated document; `verdict` is what the client was told.
+    pub fn document(&self, a: &Arrival<'_>, report: &Report, verdict: &Verdict) {
+        let (label, error_code, message) = match verdict {
+            Verdict::Accepted => ("accepted", None, None),
+            Verdict::Unprocessed(u) => (
+                "unprocessed",
+                Some(u.error_code.clone()),
+                Some(u.message.clone()),
+            ),
+        };
+        let diagnostics = report
+            .diagnostics
+            .iter()
+            .map(|d| DiagnosticRecord {
+                code: d.code.as_str(),
+                severity: d.severity().as_str(),
+                pointer: d.pointer.clone(),
+                message: d.message.clone(),
+            })
+            .collect();
+        let trace_id = if report.is_accepted() {
+            trace_id_of(a.document)
+        } else {
+            None
+        };
+        self.push(
+            a,
+            label,
+            report.id().map(str::to_owned),
+            trace_id,
+            error_code,
+            message,
+            diagnostics,
+            report.is_accepted() && matches!(verdict, Verdict::Accepted),
+        );
+    }
+
+    /// Records a datagram the daemon would drop, or an OTLP payload (not validated).
+    pub fn other(&self, a: &Arrival<'_>, label: &'static str) {
+        self.push(a, label, None, None, None, None, vec![], false);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &self,
+        a: &Arrival<'_>,
+        verdict: &'static str,
+        id: Option<String>,
+        trace_id: Option<String>,
+        error_code: Option<String>,
+        message: Option<String>,
+        diagnostics: Vec<DiagnosticRecord>,
+        track: bool,
+    ) {
+        let mut inner = self.lock();
+        inner.seq += 1;
+        let record = Record {
+            seq: inner.seq,
+            source: a.source,
+            time: now(),
+            request: a.request,
+            attempt: a.attempt,
+            index: a.index,
+            verdict,
+            id,
+            trace_id,
+            error_code,
+            message,
+            bytes: a.document.len(),
+            diagnostics,
+        };
+        *inner
+            .by_source
+            .entry(a.source)
+            .or_default()
+            .entry(verdict)
+            .or_default() += 1;
+        if track {
+            inner.tracker.add(a.document);
+        }
+        if verdict != "accepted" || record.diagnostics.iter().any(|d| d.severity != "lint") {
+            if inner.problems.len() < MAX_KEPT_RECORDS {
+                inner.problems.push(record.clone());
+            }
+        }
+        if let Some(file) = &self.file {
+            let mut line = serde_json::to_value(&record).unwrap_or_default();
+            line["document"] =
+                serde_json::Value::String(String::from_utf8_lossy(a.document).into_owned());
+            let mut f = file.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = writeln!(f, "{line}");
+        }
+        if inner.records.len() >= MAX_KEPT_RECORDS {
+            inner.records.pop_front();
+            inner.dropped_records += 1;
+        }
+        inner.records.push_back(record);
+    }
+
+    pub fn flush(&self) {
+        if let Some(file) = &self.file {
+            let _ = file.lock().unwrap_or_else(|e| e.into_inner()).flush();
+        }
+    }
+
+    pub fn records(&self) -> Vec<Record> {
+        self.lock().records.iter().cloned().collect()
+    }
+
+    /// Rejected or dropped documents, and those whose data X-Ray would drop.
+    pub fn problems(&self) -> Vec<Record> {
+        self.lock().problems.clone()
+    }
+
+    pub fn summary(&self) -> Summary {
+        let inner = self.lock();
+        Summary {
+            requests: inner.counters.clone(),
+            documents: inner.by_source.clone(),
+            records_dropped_from_memory: inner.dropped_records,
+            traces: inner.tracker.reports(),
+            traces_forgotten: inner.tracker.forgotten,
+        }
+    }
+
+    pub fn reset(&self) {
+        *self.lock() = Inner::default();
+    }
+
+    /// Documents received so far, all sources.
+    pub fn received(&self) -> u64 {
+        self.lock().seq
+    }
+}
+
+/// The top-level `trace_id` of a valid document (for the record; the tracker reads the rest).
+fn trace_id_of(doc: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct T {
+        trace_id: Option<String>,
+    }
+    serde_json::from_slice::<T>(doc)
+        .ok()
+        .and_then(|t| t.trace_id)
+}

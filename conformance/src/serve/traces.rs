@@ -1,0 +1,240 @@
+//! Checks across the documents of one trace, which no single-document validator can make:
+//! parents resolve, ids are unique, in-progress documents are completed, subsegments stay
+//! within their parent's time, and the trace stays within X-Ray's trace-document limits.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use xray_segment::model::Entity;
+
+/// X-Ray's trace-document size limits (spec 5.1): 100 KB when segments arrive separately,
+/// 500 KB dynamic upper limit.
+pub const TRACE_BYTES_LOWER: usize = 100 * 1024;
+pub const TRACE_BYTES_UPPER: usize = 500 * 1024;
+
+/// Traces tracked at once; beyond this the oldest is forgotten (counted), so a long run has
+/// bounded memory.
+pub const MAX_TRACES: usize = 10_000;
+
+#[derive(Debug, Clone)]
+struct Node {
+    parent: Option<String>,
+    /// The parent is the enclosing entity in the same document (embedded subsegment).
+    embedded: bool,
+    independent: bool,
+    start: f64,
+    end: Option<f64>,
+    in_progress: bool,
+    name: String,
+}
+
+#[derive(Debug, Default)]
+struct Trace {
+    first_seen: u64,
+    documents: usize,
+    bytes: usize,
+    nodes: HashMap<String, Node>,
+    duplicates: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub check: &'static str,
+    /// `error` breaks the trace in X-Ray's console; `info` is worth knowing.
+    pub level: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceReport {
+    pub trace_id: String,
+    pub documents: usize,
+    pub bytes: usize,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Default)]
+pub struct Tracker {
+    traces: HashMap<String, Trace>,
+    seq: u64,
+    pub forgotten: u64,
+}
+
+impl Tracker {
+    /// Adds an accepted document.
+    pub fn add(&mut self, doc: &[u8]) {
+        let Ok(entity) = Entity::from_slice(doc) else {
+            return;
+        };
+        let Some(trace_id) = entity.trace_id.clone() else {
+            return;
+        };
+        if !self.traces.contains_key(&trace_id) && self.traces.len() >= MAX_TRACES {
+            if let Some(oldest) = self
+                .traces
+                .iter()
+                .min_by_key(|(_, t)| t.first_seen)
+                .map(|(k, _)| k.clone())
+            {
+                self.traces.remove(&oldest);
+                self.forgotten += 1;
+            }
+        }
+        self.seq += 1;
+        let seq = self.seq;
+        let trace = self.traces.entry(trace_id).or_insert_with(|| Trace {
+            first_seen: seq,
+            ..Trace::default()
+        });
+        trace.documents += 1;
+        trace.bytes += doc.len();
+        let independent = entity.kind.as_deref() == Some("subsegment");
+        insert(trace, &entity, entity.parent_id.clone(), false, independent);
+    }
+
+    /// Every trace's findings, sorted by trace id.
+    pub fn reports(&self) -> Vec<TraceReport> {
+        let sorted: BTreeMap<&String, &Trace> = self.traces.iter().collect();
+        sorted
+            .into_iter()
+            .map(|(id, t)| TraceReport {
+                trace_id: id.clone(),
+                documents: t.documents,
+                bytes: t.bytes,
+                findings: findings(t),
+            })
+            .collect()
+    }
+}
+
+fn insert(
+    trace: &mut Trace,
+    e: &Entity,
+    parent: Option<String>,
+    embedded: bool,
+    independent: bool,
+) {
+    let node = Node {
+        parent,
+        embedded,
+        independent,
+        start: e.start_time,
+        end: e.end_time,
+        in_progress: e.in_progress == Some(true),
+        name: e.name.clone(),
+    };
+    match trace.nodes.get(&e.id) {
+        // An in-progress document is later replaced by the complete one (spec 1.1).
+        Some(old) if old.in_progress && !node.in_progress => {}
+        Some(_) => trace.duplicates.push(e.id.clone()),
+        None => {}
+    }
+    trace.nodes.insert(e.id.clone(), node);
+    for sub in e.subsegments.iter().flatten() {
+        insert(trace, sub, Some(e.id.clone()), true, false);
+    }
+}
+
+fn findings(t: &Trace) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut ids: Vec<&String> = t.nodes.keys().collect();
+    ids.sort();
+    for id in &t.duplicates {
+        out.push(Finding {
+            check: "unique_ids",
+            level: "error",
+            message: format!(
+                "id {id} was sent twice, not as an in-progress document completed later"
+            ),
+        });
+    }
+    for id in ids {
+        let n = &t.nodes[id];
+        if n.in_progress {
+            out.push(Finding {
+                check: "in_progress_completed",
+                level: "error",
+                message: format!(
+                    "{id} ({}) is still in progress: no complete document followed",
+                    n.name
+                ),
+            });
+        }
+        if let Some(parent) = &n.parent {
+            match t.nodes.get(parent) {
+                None if n.independent => out.push(Finding {
+                    check: "parent_resolves",
+                    level: "error",
+                    message: format!("subsegment {id} ({}) names parent {parent}, which no document of the trace holds", n.name),
+                }),
+                None => out.push(Finding {
+                    check: "parent_resolves",
+                    level: "info",
+                    message: format!("segment {id} ({}) names parent {parent} outside the trace: an untraced caller or a missing upstream segment", n.name),
+                }),
+                Some(p) if n.embedded || n.independent => {
+                    let ends_after = matches!((n.end, p.end), (Some(c), Some(pe)) if c > pe);
+                    if n.start < p.start || ends_after {
+                        out.push(Finding {
+                            check: "times_within_parent",
+                            level: "error",
+                            message: format!("{id} ({}) runs {}..{} outside its parent {parent} {}..{}", n.name, n.start, fmt_end(n.end), p.start, fmt_end(p.end)),
+                        });
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    if t.bytes > TRACE_BYTES_UPPER {
+        out.push(Finding {
+            check: "trace_size",
+            level: "error",
+            message: format!(
+                "{} bytes exceed X-Ray's 500 KB dynamic trace limit",
+                t.bytes
+            ),
+        });
+    } else if t.bytes > TRACE_BYTES_LOWER {
+        out.push(Finding { check: "trace_size", level: "info", message: format!("{} bytes exceed the 100 KB lower trace limit (fine only when segments are batched)", t.bytes) });
+    }
+    out
+}
+
+fn fmt_end(e: Option<f64>) -> String {
+    e.map_or_else(|| "(open)".into(), |v| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "1-581cf771-a006649127e371903a2de979";
+
+    fn doc(v: serde_json::Value) -> Vec<u8> {
+        v.to_string().into_bytes()
+    }
+
+    #[test]
+    fn findings_per_check() {
+        let mut t = Tracker::default();
+        t.add(&doc(serde_json::json!({"name":"a","id":"0000000000000001","trace_id":T,"start_time":10.0,"end_time":20.0,
+            "subsegments":[{"name":"late","id":"0000000000000002","start_time":15.0,"end_time":25.0}]})));
+        t.add(&doc(serde_json::json!({"name":"x","id":"0000000000000003","trace_id":T,"type":"subsegment","parent_id":"00000000000000ff","start_time":11.0,"end_time":12.0})));
+        t.add(&doc(serde_json::json!({"name":"p","id":"0000000000000004","trace_id":T,"start_time":11.0,"in_progress":true})));
+        t.add(&doc(serde_json::json!({"name":"a","id":"0000000000000001","trace_id":T,"start_time":10.0,"end_time":20.0})));
+        let r = &t.reports()[0];
+        let checks: Vec<&str> = r.findings.iter().map(|f| f.check).collect();
+        assert!(checks.contains(&"times_within_parent"), "{checks:?}");
+        assert!(checks.contains(&"parent_resolves"));
+        assert!(checks.contains(&"in_progress_completed"));
+        assert!(checks.contains(&"unique_ids"));
+        // Completing the in-progress segment clears that finding.
+        t.add(&doc(serde_json::json!({"name":"p","id":"0000000000000004","trace_id":T,"start_time":11.0,"end_time":12.0})));
+        let r = &t.reports()[0];
+        assert!(!r
+            .findings
+            .iter()
+            .any(|f| f.check == "in_progress_completed"));
+    }
+}

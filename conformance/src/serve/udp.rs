@@ -1,0 +1,46 @@
+//! The daemon's UDP protocol: each datagram is a header line and one document (spec 6.1).
+
+use std::sync::Arc;
+
+use tokio::net::UdpSocket;
+use xray_segment::daemon::{parse_datagram, Datagram};
+use xray_segment::{validate, verdict};
+
+use super::state::{Arrival, State};
+
+/// The daemon reads each datagram into a 64 KiB buffer (spec 6.1).
+pub const MAX_DATAGRAM_BYTES: usize = 64 * 1024;
+
+/// Receives datagrams until the task is dropped.
+pub async fn listen(socket: UdpSocket, state: Arc<State>) {
+    let mut buf = vec![0u8; MAX_DATAGRAM_BYTES];
+    loop {
+        let Ok((n, _)) = socket.recv_from(&mut buf).await else {
+            continue;
+        };
+        state.count(|c| c.udp_datagrams += 1);
+        handle(&buf[..n], &state);
+    }
+}
+
+pub fn handle(datagram: &[u8], state: &State) {
+    let arrival = |document| Arrival {
+        source: "udp",
+        request: None,
+        attempt: None,
+        index: 0,
+        document,
+    };
+    match parse_datagram(datagram) {
+        Datagram::Document(doc) => {
+            let report = validate(doc);
+            state.document(&arrival(doc), &report, &verdict(&report));
+        }
+        Datagram::Otlp { .. } => state.other(&arrival(datagram), "otlp"),
+        Datagram::InvalidHeader => state.other(&arrival(datagram), "invalid_header"),
+        Datagram::MissingHeaderOrSegment => {
+            state.other(&arrival(datagram), "missing_header_or_segment")
+        }
+    }
+    state.flush();
+}
