@@ -28,6 +28,8 @@ pub enum Command {
     /// A local X-Ray: the HTTP API and the daemon's UDP protocol, validating and recording
     /// every document, with optional faults.
     Serve(crate::serve::ServeArgs),
+    /// Run a client against a local X-Ray and judge what it sent.
+    CheckClient(crate::check_client::CheckClientArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

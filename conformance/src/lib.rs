@@ -2,6 +2,7 @@
 //! the embedded reference endpoint, and the validator command line. Every rule comes from the
 //! `xray-segment` core and every case from `xray-fixtures`; nothing here re-implements either.
 
+pub mod check_client;
 pub mod cli;
 pub mod client;
 pub mod endpoint;

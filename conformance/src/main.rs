@@ -11,6 +11,7 @@ fn main() -> ExitCode {
         Command::List(args) => xray_conformance::explain::list(&args),
         Command::Explain(args) => xray_conformance::explain::explain(&args),
         Command::Serve(args) => xray_conformance::serve::main(args),
+        Command::CheckClient(args) => xray_conformance::check_client::main(args),
     };
     ExitCode::from(code)
 }

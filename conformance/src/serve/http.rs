@@ -16,7 +16,7 @@ use xray_segment::request::{error_response, process, success_response, Processed
 use xray_segment::{Unprocessed, Verdict};
 
 use super::faults::{CallFault, Faults, INJECTED_ERROR_CODE, INJECTED_MESSAGE};
-use super::state::{Arrival, State};
+use super::state::{Arrival, Call, State};
 use crate::endpoint::{into_http, read_body, request_id};
 
 /// How long a client may take to send a request body; a slow one cannot hold a worker.
@@ -50,6 +50,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_xray/problems", get(problems))
         .route("/_xray/summary", get(summary))
         .route("/_xray/reset", post(reset))
+        .route("/_xray/calls", get(calls))
         .with_state(app)
 }
 
@@ -68,22 +69,7 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
         tokio::time::sleep(Duration::from_millis(app.faults.latency_ms)).await;
     }
     let rid = request_id();
-    match app.faults.call(call) {
-        CallFault::Throttle { error_type, status } => {
-            app.state.count(|c| c.throttled += 1);
-            return into_http(error_response(&error_type, status, "Rate exceeded", &rid));
-        }
-        CallFault::ServerError => {
-            app.state.count(|c| c.server_errors += 1);
-            return into_http(error_response(
-                "ServiceUnavailableException",
-                500,
-                "Injected server error",
-                &rid,
-            ));
-        }
-        CallFault::None => {}
-    }
+    // The body is read before any fault, so a throttled call's documents are known too.
     let bytes = match tokio::time::timeout(BODY_READ_TIMEOUT, read_body(body)).await {
         Ok(Ok(b)) => b,
         Ok(Err(resp)) => {
@@ -99,6 +85,34 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
         }
     };
     let attempt = attempt(&headers);
+    let log = |outcome: &'static str| {
+        let ids = document_ids(&bytes);
+        app.state.call(Call {
+            number: call,
+            attempt,
+            outcome,
+            documents: ids.len(),
+            ids,
+        });
+    };
+    match app.faults.call(call) {
+        CallFault::Throttle { error_type, status } => {
+            app.state.count(|c| c.throttled += 1);
+            log("throttled");
+            return into_http(error_response(&error_type, status, "Rate exceeded", &rid));
+        }
+        CallFault::ServerError => {
+            app.state.count(|c| c.server_errors += 1);
+            log("server_error");
+            return into_http(error_response(
+                "ServiceUnavailableException",
+                500,
+                "Injected server error",
+                &rid,
+            ));
+        }
+        CallFault::None => {}
+    }
     let mut entries: Vec<Unprocessed> = Vec::new();
     let result = process(&bytes, |ev| {
         let mut verdict = ev.verdict.clone();
@@ -127,18 +141,38 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
     });
     app.state.flush();
     match result {
-        Ok(p) => into_http(success_response(
-            &Processed {
-                documents: p.documents,
-                unprocessed: entries,
-            },
-            &rid,
-        )),
+        Ok(p) => {
+            log("processed");
+            into_http(success_response(
+                &Processed {
+                    documents: p.documents,
+                    unprocessed: entries,
+                },
+                &rid,
+            ))
+        }
         Err(e) => {
             app.state.count(|c| c.request_errors += 1);
+            log("request_error");
             into_http(error_response(e.error_type, e.status, &e.message, &rid))
         }
     }
+}
+
+/// The top-level ids of a body's documents, however broken the body is.
+fn document_ids(body: &[u8]) -> Vec<Option<String>> {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return vec![];
+    };
+    let Some(docs) = v.get("TraceSegmentDocuments").and_then(|d| d.as_array()) else {
+        return vec![];
+    };
+    docs.iter()
+        .map(|d| {
+            d.as_str()
+                .and_then(|d| xray_segment::validate(d.as_bytes()).id().map(str::to_owned))
+        })
+        .collect()
 }
 
 async fn telemetry(Axum(app): Axum<Arc<App>>) -> Response {
@@ -200,6 +234,10 @@ async fn problems(Axum(app): Axum<Arc<App>>) -> Response {
 
 async fn summary(Axum(app): Axum<Arc<App>>) -> Response {
     Json(app.state.summary()).into_response()
+}
+
+async fn calls(Axum(app): Axum<Arc<App>>) -> Response {
+    Json(app.state.calls()).into_response()
 }
 
 async fn reset(Axum(app): Axum<Arc<App>>) -> Response {

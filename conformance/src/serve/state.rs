@@ -59,8 +59,24 @@ pub struct Counters {
     pub injected_unprocessed: u64,
 }
 
+/// One PutTraceSegments call, for judging a client's batching and retries.
+#[derive(Debug, Clone, Serialize)]
+pub struct Call {
+    pub number: u64,
+    pub attempt: Option<u32>,
+    /// processed | throttled | server_error | request_error
+    pub outcome: &'static str,
+    pub documents: usize,
+    /// Top-level ids of the documents, in order (None where a document has none).
+    pub ids: Vec<Option<String>>,
+}
+
+/// Calls kept for `check-client`; a longer run keeps the first ones.
+pub const MAX_KEPT_CALLS: usize = 100_000;
+
 #[derive(Default)]
 struct Inner {
+    calls: Vec<Call>,
     seq: u64,
     records: VecDeque<Record>,
     dropped_records: u64,
@@ -118,6 +134,19 @@ impl State {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic elsewhere must not stop recording: the data is still consistent per record.
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn call(&self, call: Call) {
+        let mut inner = self.lock();
+        if inner.calls.len() < MAX_KEPT_CALLS {
+            inner.calls.push(call);
+        }
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        let mut calls = self.lock().calls.clone();
+        calls.sort_by_key(|c| c.number);
+        calls
     }
 
     pub fn count(&self, f: impl FnOnce(&mut Counters)) {
