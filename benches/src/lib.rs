@@ -20,7 +20,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -30,13 +30,13 @@ impl Rng {
     pub fn hex(&mut self, n: usize) -> String {
         let mut s = String::new();
         while s.len() < n {
-            s += &format!("{:016x}", self.next());
+            s += &format!("{:016x}", self.next_u64());
         }
         s.truncate(n);
         s
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 }
 
