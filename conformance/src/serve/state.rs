@@ -233,10 +233,10 @@ impl State {
         if track {
             inner.tracker.add(a.document);
         }
-        let problem = verdict != "accepted" || record.diagnostics.iter().any(|d| d.severity != "lint");
+        let problem =
+            verdict != "accepted" || record.diagnostics.iter().any(|d| d.severity != "lint");
         if problem && inner.problems.len() < MAX_KEPT_RECORDS {
             inner.problems.push(record.clone());
-        }
         }
         if let Some(file) = &self.file {
             let mut line = serde_json::to_value(&record).unwrap_or_default();
