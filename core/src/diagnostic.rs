@@ -59,6 +59,10 @@ pub struct Report {
     pub independent_subsegment: bool,
     /// Size of the document in bytes.
     pub bytes: usize,
+    /// Diagnostics found but not kept, past `MAX_DIAGNOSTICS`.
+    pub omitted: usize,
+    // Rank of the rejection that decides the verdict so far.
+    best_reject: Option<crate::verdict::Rank>,
 }
 
 impl Report {
@@ -91,7 +95,26 @@ impl Report {
         }
     }
 
+    /// Adds a diagnostic, keeping at most `MAX_DIAGNOSTICS` unless it is a rejection that
+    /// ranks before every kept one (and so decides the verdict).
+    pub(crate) fn push(&mut self, d: Diagnostic) {
+        let decides = d.severity() == Severity::Reject
+            && self
+                .best_reject
+                .is_none_or(|best| crate::verdict::rank(&d) < best);
+        if decides {
+            self.best_reject = Some(crate::verdict::rank(&d));
+        }
+        if decides || self.diagnostics.len() < crate::limits::MAX_DIAGNOSTICS {
+            self.diagnostics.push(d);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
     pub fn clear(&mut self) {
+        self.omitted = 0;
+        self.best_reject = None;
         self.diagnostics.clear();
         self.set_id(None);
         self.independent_subsegment = false;

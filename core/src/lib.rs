@@ -15,6 +15,8 @@
 mod codes;
 pub mod daemon;
 mod diagnostic;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod limits;
 pub mod model;
 mod path;
@@ -22,6 +24,7 @@ pub mod request;
 pub mod restjson;
 mod rules;
 mod scan;
+pub mod schema;
 #[cfg(feature = "strategies")]
 pub mod strategies;
 mod validator;

@@ -31,3 +31,8 @@ pub const MAX_ANNOTATION_VALUE_CHARS: usize = 1000;
 
 /// Annotations X-Ray indexes per trace (spec 1.7, 5.1); more are counted per document here.
 pub const MAX_ANNOTATIONS: usize = 50;
+
+/// Diagnostics kept per document. Beyond it only rejections that change the verdict are kept
+/// and the rest are counted in `Report::omitted`, so hostile input cannot turn a few bytes per
+/// problem into hundreds of bytes of diagnostics.
+pub const MAX_DIAGNOSTICS: usize = 1_000;

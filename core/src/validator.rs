@@ -108,7 +108,7 @@ fn size_checks(doc: &[u8], report: &mut Report) {
 }
 
 fn push(report: &mut Report, code: Code, pointer: String, offset: Option<usize>, message: String) {
-    report.diagnostics.push(Diagnostic {
+    report.push(Diagnostic {
         code,
         pointer,
         offset,
@@ -158,7 +158,7 @@ impl<'a> Validator<'a, '_> {
         offset: Option<usize>,
         message: String,
     ) {
-        self.report.diagnostics.push(Diagnostic {
+        self.report.push(Diagnostic {
             code,
             pointer: path.render(field),
             offset,

@@ -29,7 +29,7 @@ impl Verdict {
 }
 
 /// Codes about the whole document; their message always says "segment".
-fn document_level(code: Code) -> bool {
+pub(crate) fn document_level(code: Code) -> bool {
     matches!(
         code,
         Code::JsonSyntax
@@ -41,14 +41,22 @@ fn document_level(code: Code) -> bool {
     )
 }
 
+/// Where a rejection stands in X-Ray's order of checks (lower wins).
+pub(crate) type Rank = (bool, u32, Code);
+
 /// The first failing check wins: document-level problems, then the top-level object, then
 /// embedded subsegments in document order; within one object, the order of the code table.
+pub(crate) fn rank(d: &crate::Diagnostic) -> Rank {
+    (!document_level(d.code), d.entity_index, d.code)
+}
+
+/// X-Ray's answer for the document the report describes.
 pub fn verdict(report: &Report) -> Verdict {
     let first = report
         .diagnostics
         .iter()
         .filter(|d| d.severity() == Severity::Reject)
-        .min_by_key(|d| (!document_level(d.code), d.entity_index, d.code));
+        .min_by_key(|d| rank(d));
     let Some(d) = first else {
         return Verdict::Accepted;
     };

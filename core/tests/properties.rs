@@ -208,6 +208,17 @@ proptest! {
     }
 
     #[test]
+    fn the_schema_and_the_validator_agree(e in segment(), index in 0usize..27) {
+        // index 26 leaves the document valid; the others break one rule each.
+        let mut v = serde_json::to_value(plain(e)).unwrap();
+        if index < 26 {
+            let (mutate, _) = mutations()[index];
+            mutate(v.as_object_mut().unwrap());
+        }
+        xray_segment::fuzzing::differential_schema(v.to_string().as_bytes());
+    }
+
+    #[test]
     fn each_mutation_yields_exactly_its_code(e in segment(), index in 0usize..26) {
         let mut v = serde_json::to_value(plain(e)).unwrap();
         let (mutate, code) = mutations()[index];

@@ -190,9 +190,18 @@ impl State {
         );
     }
 
-    /// Records a datagram the daemon would drop, or an OTLP payload (not validated).
-    pub fn other(&self, a: &Arrival<'_>, label: &'static str) {
-        self.push(a, label, None, None, None, None, vec![], false);
+    /// Records a datagram the daemon would drop, or an OTLP payload (not validated), with why.
+    pub fn other(&self, a: &Arrival<'_>, label: &'static str, why: &str) {
+        self.push(
+            a,
+            label,
+            None,
+            None,
+            None,
+            Some(why.to_owned()),
+            vec![],
+            false,
+        );
     }
 
     #[allow(clippy::too_many_arguments)]

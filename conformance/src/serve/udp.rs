@@ -36,10 +36,17 @@ pub fn handle(datagram: &[u8], state: &State) {
             let report = validate(doc);
             state.document(&arrival(doc), &report, &verdict(&report));
         }
-        Datagram::Otlp { .. } => state.other(&arrival(datagram), "otlp"),
-        Datagram::InvalidHeader => state.other(&arrival(datagram), "invalid_header"),
+        Datagram::Otlp { prefix, .. } => {
+            let why = format!("an OTLP {prefix} payload, recorded as it came");
+            state.other(&arrival(datagram), "otlp", &why)
+        }
+        Datagram::InvalidHeader => {
+            let why = "the daemon drops it: the header is not {\"format\":\"json\",\"version\":1}";
+            state.other(&arrival(datagram), "invalid_header", why)
+        }
         Datagram::MissingHeaderOrSegment => {
-            state.other(&arrival(datagram), "missing_header_or_segment")
+            let why = "the daemon drops it: no newline, or nothing after it";
+            state.other(&arrival(datagram), "missing_header_or_segment", why)
         }
     }
     state.flush();
