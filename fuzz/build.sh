@@ -7,9 +7,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${OUT:?set OUT to the output folder}"
 : "${SRC:=$(dirname "$(dirname "$here")")}"
 cd "$here"
-cargo fuzz build -O
+# OSS-Fuzz's default toolchain is nightly; elsewhere ask rustup for it.
+cargo=(cargo)
+if ! rustc --version | grep -q nightly && cargo +nightly --version >/dev/null 2>&1; then
+  cargo=(cargo +nightly)
+fi
+"${cargo[@]}" fuzz build -O
 triple=$(rustc -vV | sed -n 's/^host: //p')
-for target in $(cargo fuzz list); do
+for target in $("${cargo[@]}" fuzz list); do
   cp "target/$triple/release/$target" "$OUT/$target"
   cp xray.dict "$OUT/$target.dict"
   # Seeds: the fixture documents (read-only) and the target's regressions.
@@ -25,4 +30,4 @@ with zipfile.ZipFile(out, "w") as z:
                     z.write(p, os.path.relpath(p, d).replace(os.sep, "_"))
 PY
 done
-echo "built $(cargo fuzz list | wc -l) targets into $OUT"
+echo "built $("${cargo[@]}" fuzz list | wc -l) targets into $OUT"

@@ -1,47 +1,50 @@
-//! Validators side by side on the same bytes: ours, serde_json into a `Value` (what a naive
-//! validator pays first), and the syntax-only floor (one UTF-8 check + `IgnoredAny`).
+//! Validators side by side on the same bytes: ours; serde_json into a `Value` (what a naive
+//! validator pays first); the syntax-only floor (UTF-8 check + `IgnoredAny`); sonic-rs and
+//! simd-json parses; the jsonschema crate with our schema (parse + validate).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use serde::de::IgnoredAny;
+use xray_benches::peers::{self, Schema};
 use xray_benches::{bytes, corpus, LARGE_BYTES, MEDIUM_BYTES, SMALL_BYTES};
-use xray_segment::{validate_into, Report};
+use xray_segment::Report;
 
 fn validators(c: &mut Criterion) {
-    for (label, size) in [
-        ("1KB", SMALL_BYTES),
-        ("8KB", MEDIUM_BYTES),
-        ("60KB", LARGE_BYTES),
-    ] {
-        let docs = corpus(size, 42);
+    let schema = Schema::new();
+    let corpora = [
+        ("1KB", corpus(SMALL_BYTES, 42)),
+        ("8KB", corpus(MEDIUM_BYTES, 42)),
+        ("60KB", corpus(LARGE_BYTES, 42)),
+        ("fixtures", peers::fixture_documents()),
+    ];
+    for (label, docs) in &corpora {
         let mut g = c.benchmark_group(format!("validate/{label}"));
-        g.throughput(Throughput::Bytes(bytes(&docs)));
+        g.throughput(Throughput::Bytes(bytes(docs)));
         g.bench_function(BenchmarkId::new("xray-segment", label), |b| {
             let mut report = Report::default();
             b.iter(|| {
-                let mut ok = 0;
-                for d in &docs {
-                    validate_into(d, &mut report);
-                    ok += report.is_accepted() as usize;
-                }
-                ok
-            })
-        });
-        g.bench_function(BenchmarkId::new("serde_json-Value", label), |b| {
-            b.iter(|| {
                 docs.iter()
-                    .filter(|d| serde_json::from_slice::<serde_json::Value>(d).is_ok())
+                    .filter(|d| peers::xray_segment(&mut report, d))
                     .count()
             })
         });
         g.bench_function(BenchmarkId::new("floor-utf8+IgnoredAny", label), |b| {
+            b.iter(|| docs.iter().filter(|d| peers::floor(d)).count())
+        });
+        g.bench_function(BenchmarkId::new("serde_json-Value", label), |b| {
+            b.iter(|| docs.iter().filter(|d| peers::serde_json_value(d)).count())
+        });
+        g.bench_function(BenchmarkId::new("sonic-rs-Value", label), |b| {
+            b.iter(|| docs.iter().filter(|d| peers::sonic_rs_value(d)).count())
+        });
+        g.bench_function(BenchmarkId::new("simd-json-borrowed", label), |b| {
+            let mut buf = Vec::new();
             b.iter(|| {
                 docs.iter()
-                    .filter(|d| {
-                        simdutf8::basic::from_utf8(d).is_ok()
-                            && serde_json::from_slice::<IgnoredAny>(d).is_ok()
-                    })
+                    .filter(|d| peers::simd_json_value(&mut buf, d))
                     .count()
             })
+        });
+        g.bench_function(BenchmarkId::new("jsonschema-our-schema", label), |b| {
+            b.iter(|| docs.iter().filter(|d| schema.check(d)).count())
         });
         g.finish();
     }

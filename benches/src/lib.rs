@@ -2,6 +2,8 @@
 //! metadata, sql, causes with stack frames, nested subsegments) of about 1 KB, 8 KB and 60 KB,
 //! plus the fixture documents. No randomness source is needed beyond a fixed-seed generator.
 
+pub mod peers;
+
 use serde_json::{json, Value};
 
 /// Document sizes the benchmarks compare.

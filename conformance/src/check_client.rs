@@ -227,17 +227,7 @@ pub fn main(args: CheckClientArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::FAIL;
-        }
-    };
-    runtime.block_on(async move {
+    crate::block_on(async move {
         let any = "127.0.0.1:0".parse().expect("a literal address");
         let running = match crate::serve::start(any, any, None, faults).await {
             Ok(r) => r,

@@ -30,6 +30,9 @@ pub enum Command {
     Serve(crate::serve::ServeArgs),
     /// Run a client against a local X-Ray and judge what it sent.
     CheckClient(crate::check_client::CheckClientArgs),
+    /// Load a PutTraceSegments implementation for a bounded time and report throughput and
+    /// latency.
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

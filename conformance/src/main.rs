@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => xray_conformance::explain::explain(&args),
         Command::Serve(args) => xray_conformance::serve::main(args),
         Command::CheckClient(args) => xray_conformance::check_client::main(args),
+        Command::Bench(args) => xray_conformance::bench::main(args),
     };
     ExitCode::from(code)
 }

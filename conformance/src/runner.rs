@@ -90,17 +90,7 @@ pub fn select(catalogue: &Catalogue, selection: &Selection) -> Result<Vec<Job>, 
 }
 
 pub fn main(args: RunArgs) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::FAIL;
-        }
-    };
-    runtime.block_on(run(args))
+    crate::block_on(run(args))
 }
 
 async fn run(args: RunArgs) -> u8 {

@@ -427,29 +427,29 @@ impl<'a> Scanner<'a> {
 }
 
 /// Decodes the escapes of a string's raw text into `out`. Lone surrogates become U+FFFD, as
-/// lenient JSON readers do.
+/// lenient JSON readers do. `raw` must be valid UTF-8 (the whole document was checked).
 pub(crate) fn unescape_into(raw: &[u8], out: &mut String) {
-    out.clear();
+    // SAFETY: bytes are copied from valid UTF-8 only at character boundaries (a backslash is
+    // ASCII), and every escape appends a whole character, so `out` stays valid UTF-8.
+    let bytes = unsafe { out.as_mut_vec() };
+    bytes.clear();
+    bytes.reserve(raw.len());
     let mut i = 0;
     while i < raw.len() {
-        let start = i;
-        while i < raw.len() && raw[i] != b'\\' {
+        let c = raw[i];
+        if c != b'\\' {
+            bytes.push(c);
             i += 1;
+            continue;
         }
-        // Valid UTF-8 was checked for the whole document; a slice between escapes is too.
-        out.push_str(std::str::from_utf8(&raw[start..i]).unwrap_or("\u{FFFD}"));
-        if i >= raw.len() {
-            break;
-        }
-        i += 1;
-        let c = raw.get(i).copied().unwrap_or(b'\\');
-        i += 1;
-        match c {
-            b'b' => out.push('\u{8}'),
-            b'f' => out.push('\u{c}'),
-            b'n' => out.push('\n'),
-            b'r' => out.push('\r'),
-            b't' => out.push('\t'),
+        let e = raw.get(i + 1).copied().unwrap_or(b'\\');
+        i += 2;
+        let decoded = match e {
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
             b'u' => {
                 let hi = hex4(raw, i);
                 i += 4;
@@ -464,10 +464,19 @@ pub(crate) fn unescape_into(raw: &[u8], out: &mut String) {
                         i += 6;
                     }
                 }
-                out.push(ch.unwrap_or('\u{FFFD}'));
+                ch.unwrap_or('\u{FFFD}')
             }
-            other => out.push(char::from(other)),
-        }
+            // '"', '\\' and '/' stand for themselves.
+            other if other.is_ascii() => char::from(other),
+            // Not a valid escape (the scanner never lets one through): consume only the
+            // backslash, so the multi-byte character after it is copied whole.
+            _ => {
+                i -= 1;
+                '\u{FFFD}'
+            }
+        };
+        let mut utf8 = [0u8; 4];
+        bytes.extend_from_slice(decoded.encode_utf8(&mut utf8).as_bytes());
     }
 }
 
@@ -505,5 +514,21 @@ mod tests {
             let start = start.min(b.len());
             prop_assert_eq!(skip_plain(&b, start), naive(&b, start));
         }
+    }
+}
+
+#[cfg(test)]
+mod unescape_tests {
+    use super::*;
+
+    #[test]
+    fn escapes_decode_and_invalid_ones_stay_utf8() {
+        let mut out = String::new();
+        unescape_into(br#"a\"b\\c\/d\n\u00e9\ud83d\ude00\ud800x"#, &mut out);
+        assert_eq!(out, "a\"b\\c/d\né\u{1F600}\u{FFFD}x");
+        unescape_into("\\é!".as_bytes(), &mut out);
+        assert_eq!(out, "\u{FFFD}é!");
+        unescape_into(b"plain", &mut out);
+        assert_eq!(out, "plain");
     }
 }

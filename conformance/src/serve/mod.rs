@@ -127,17 +127,7 @@ pub fn main(args: ServeArgs) -> u8 {
         eprintln!("error: {e}");
         return exit::USAGE;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::FAIL;
-        }
-    };
-    runtime.block_on(async move {
+    crate::block_on(async move {
         let running = match start(args.http, args.udp, args.record.as_deref(), faults).await {
             Ok(r) => r,
             Err(e) => {

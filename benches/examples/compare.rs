@@ -1,0 +1,123 @@
+//! Prints the README's comparison table: every validator on every corpus, MB/s (10^6 bytes of
+//! document text per second) as the median of interleaved rounds, with ratios beside them.
+//! Run: cargo run --release -p xray-benches --example compare [ROUNDS]
+
+use std::time::Instant;
+
+use xray_benches::peers::{self, Schema};
+use xray_benches::{bytes, corpus, LARGE_BYTES, MEDIUM_BYTES, SMALL_BYTES};
+use xray_segment::request::process;
+
+type Run<'a> = Box<dyn FnMut(&[Vec<u8>]) -> usize + 'a>;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn main() {
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(7);
+    let schema = Schema::new();
+    let corpora = [
+        ("~1 KB", corpus(SMALL_BYTES, 42)),
+        ("~8 KB", corpus(MEDIUM_BYTES, 42)),
+        ("~60 KB", corpus(LARGE_BYTES, 42)),
+        ("fixtures", peers::fixture_documents()),
+    ];
+    let mut report = xray_segment::Report::default();
+    let mut buf = Vec::new();
+    let mut runs: Vec<(&str, Run)> = vec![
+        (
+            "xray-segment (every rule)",
+            Box::new(|docs: &[Vec<u8>]| {
+                docs.iter()
+                    .filter(|d| peers::xray_segment(&mut report, d))
+                    .count()
+            }),
+        ),
+        (
+            "floor: UTF-8 + serde_json IgnoredAny",
+            Box::new(|docs: &[Vec<u8>]| docs.iter().filter(|d| peers::floor(d)).count()),
+        ),
+        (
+            "serde_json -> Value",
+            Box::new(|docs: &[Vec<u8>]| docs.iter().filter(|d| peers::serde_json_value(d)).count()),
+        ),
+        (
+            "sonic-rs -> Value",
+            Box::new(|docs: &[Vec<u8>]| docs.iter().filter(|d| peers::sonic_rs_value(d)).count()),
+        ),
+        (
+            "simd-json -> BorrowedValue",
+            Box::new(move |docs: &[Vec<u8>]| {
+                docs.iter()
+                    .filter(|d| peers::simd_json_value(&mut buf, d))
+                    .count()
+            }),
+        ),
+        (
+            "jsonschema + our schema",
+            Box::new(|docs: &[Vec<u8>]| docs.iter().filter(|d| schema.check(d)).count()),
+        ),
+    ];
+    let mut table = vec![vec![0.0; corpora.len()]; runs.len()];
+    for (ci, (_, docs)) in corpora.iter().enumerate() {
+        let mb = bytes(docs) as f64 / 1e6;
+        let mut samples = vec![Vec::new(); runs.len()];
+        for _ in 0..rounds {
+            for (ri, (_, run)) in runs.iter_mut().enumerate() {
+                let t = Instant::now();
+                std::hint::black_box(run(docs));
+                samples[ri].push(mb / t.elapsed().as_secs_f64());
+            }
+        }
+        for (ri, s) in samples.into_iter().enumerate() {
+            table[ri][ci] = median(s);
+        }
+    }
+    print!("| validator |");
+    for (name, _) in &corpora {
+        print!(" {name} MB/s (x ours) |");
+    }
+    println!("\n|---|{}", "---:|".repeat(corpora.len()));
+    for (ri, (name, _)) in runs.iter().enumerate() {
+        print!("| {name} |");
+        for (value, ours) in table[ri].iter().zip(&table[0]) {
+            print!(" {value:.0} ({:.2}) |", value / ours);
+        }
+        println!();
+    }
+    println!();
+    for ci in 0..3 {
+        println!(
+            "{}: ours = {:.2} x floor, {:.1} x serde_json Value, {:.1} x jsonschema",
+            corpora[ci].0,
+            table[0][ci] / table[1][ci],
+            table[0][ci] / table[2][ci],
+            table[0][ci] / table[5][ci]
+        );
+    }
+    // The request semantics on 50-document batches, documents JSON-escaped in the body.
+    for (label, size) in [("50 x ~1 KB", SMALL_BYTES), ("50 x ~8 KB", MEDIUM_BYTES)] {
+        let bodies = peers::bodies(&corpus(size, 7), 50);
+        let mb = bodies.iter().map(|b| b.len()).sum::<usize>() as f64 / 1e6;
+        let s: Vec<f64> = (0..rounds)
+            .map(|_| {
+                let t = Instant::now();
+                let n: usize = bodies
+                    .iter()
+                    .map(|b| process(b, |_| {}).map(|p| p.documents).unwrap_or(0))
+                    .sum();
+                std::hint::black_box(n);
+                mb / t.elapsed().as_secs_f64()
+            })
+            .collect();
+        println!(
+            "PutTraceSegments {label}: {:.0} MB/s of request body",
+            median(s)
+        );
+    }
+}

@@ -1,0 +1,308 @@
+//! `xray-conformance bench --endpoint URL`: a bounded load generator for any PutTraceSegments
+//! implementation. Bodies are prepared before the clock starts, so the figures measure the
+//! target, not the generator.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::cli::OutputFormat;
+use crate::client::{SendError, Signer, Target};
+use crate::exit;
+
+/// Longest run accepted, so a mistyped duration cannot keep a machine busy for hours.
+pub const MAX_DURATION_SECS: f64 = 600.0;
+/// Most requests in flight at once.
+pub const MAX_CONCURRENCY: usize = 256;
+/// Distinct request bodies cycled through (ids repeat after that many requests).
+pub const BODIES: usize = 256;
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// The PutTraceSegments implementation, e.g. http://127.0.0.1:2000.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: String,
+    /// Seconds of measured load.
+    #[arg(long, default_value_t = 10.0)]
+    pub duration: f64,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Documents per request (X-Ray allows 50).
+    #[arg(long, default_value_t = 50)]
+    pub batch: usize,
+    /// Approximate size of each document in bytes.
+    #[arg(long, default_value_t = 1000)]
+    pub document_bytes: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+    /// Region for the SigV4 signature.
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
+    /// Send requests unsigned.
+    #[arg(long)]
+    pub no_sign: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Latency {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub mean: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub endpoint: String,
+    pub duration_seconds: f64,
+    pub concurrency: usize,
+    pub batch: usize,
+    pub document_bytes: usize,
+    pub requests: u64,
+    pub requests_per_second: f64,
+    pub documents: u64,
+    pub documents_per_second: f64,
+    pub accepted: u64,
+    pub unprocessed: u64,
+    /// Answers other than 200, by status.
+    pub error_statuses: BTreeMap<u16, u64>,
+    pub transport_errors: u64,
+    pub timeouts: u64,
+    pub latency_ms: Latency,
+}
+
+/// The p-th percentile (0..=100) of sorted samples, nearest rank.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// A valid segment of about `bytes` bytes with the given ids.
+pub fn document(n: u64, bytes: usize) -> String {
+    let base = format!(
+        r#"{{"name":"bench-service","id":"{n:016x}","trace_id":"1-{:08x}-{n:024x}","start_time":1700000000.125,"end_time":1700000000.5,"http":{{"request":{{"method":"GET","url":"https://example.com/orders"}},"response":{{"status":200}}}},"annotations":{{"tier":"gold"}},"metadata":{{"default":{{"pad":""}}}}}}"#,
+        1_700_000_000u64
+    );
+    let pad = bytes.saturating_sub(base.len());
+    base.replacen(r#""pad":"""#, &format!(r#""pad":"{}""#, "x".repeat(pad)), 1)
+}
+
+#[derive(Default)]
+struct Tally {
+    requests: u64,
+    documents: u64,
+    accepted: u64,
+    unprocessed: u64,
+    statuses: BTreeMap<u16, u64>,
+    transport: u64,
+    timeouts: u64,
+    latencies: Vec<f64>,
+}
+
+pub fn main(args: BenchArgs) -> u8 {
+    if !(0.0..=MAX_DURATION_SECS).contains(&args.duration)
+        || args.concurrency == 0
+        || args.concurrency > MAX_CONCURRENCY
+        || args.batch == 0
+    {
+        eprintln!("error: --duration 0..={MAX_DURATION_SECS}, --concurrency 1..={MAX_CONCURRENCY}, --batch at least 1");
+        return exit::USAGE;
+    }
+    crate::block_on(async move {
+        let signer = (!args.no_sign).then(|| Signer {
+            region: args.region.clone(),
+            access_key: "AKIDXRAYCONFORMANCE".into(),
+            secret_key: "xray-conformance-dummy-secret".into(),
+        });
+        let target = match Target::new(&args.endpoint, signer) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        };
+        if !target.reachable().await {
+            eprintln!("error: nothing accepts connections at {}", args.endpoint);
+            return exit::UNREACHABLE;
+        }
+        let report = run(&target, &args).await;
+        match args.format {
+            OutputFormat::Json => println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            ),
+            OutputFormat::Human => print_human(&report),
+        }
+        if report.requests == 0 {
+            exit::FAIL
+        } else {
+            exit::PASS
+        }
+    })
+}
+
+pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
+    let bodies: Arc<Vec<Vec<u8>>> = Arc::new(
+        (0..BODIES as u64)
+            .map(|r| {
+                let docs: Vec<String> = (0..args.batch as u64)
+                    .map(|k| document(r << 20 | k, args.document_bytes))
+                    .collect();
+                serde_json::to_vec(&serde_json::json!({ "TraceSegmentDocuments": docs }))
+                    .unwrap_or_default()
+            })
+            .collect(),
+    );
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs_f64(args.duration);
+    let mut workers = Vec::new();
+    for w in 0..args.concurrency {
+        let (target, bodies) = (target.clone(), bodies.clone());
+        let batch = args.batch as u64;
+        workers.push(tokio::spawn(async move {
+            let mut t = Tally::default();
+            let mut i = w;
+            // Bounded by the deadline; each request by its own timeout.
+            while Instant::now() < deadline {
+                let body = bodies[i % bodies.len()].clone();
+                i += 1;
+                let sent = Instant::now();
+                let result = target.put(body, Duration::from_secs(10)).await;
+                t.latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+                t.requests += 1;
+                match result {
+                    Ok(x) if x.status == 200 => {
+                        let unprocessed =
+                            serde_json::from_slice::<serde_json::Value>(&x.response_body)
+                                .ok()
+                                .and_then(|v| {
+                                    v["UnprocessedTraceSegments"]
+                                        .as_array()
+                                        .map(|a| a.len() as u64)
+                                })
+                                .unwrap_or(0);
+                        t.documents += batch;
+                        t.unprocessed += unprocessed;
+                        t.accepted += batch.saturating_sub(unprocessed);
+                    }
+                    Ok(x) => *t.statuses.entry(x.status).or_default() += 1,
+                    Err(SendError::Timeout) => t.timeouts += 1,
+                    Err(SendError::Transport(_)) => t.transport += 1,
+                }
+            }
+            t
+        }));
+    }
+    let mut all = Tally::default();
+    for w in workers {
+        if let Ok(t) = w.await {
+            all.requests += t.requests;
+            all.documents += t.documents;
+            all.accepted += t.accepted;
+            all.unprocessed += t.unprocessed;
+            all.transport += t.transport;
+            all.timeouts += t.timeouts;
+            for (k, v) in t.statuses {
+                *all.statuses.entry(k).or_default() += v;
+            }
+            all.latencies.extend(t.latencies);
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64().max(1e-9);
+    all.latencies.sort_by(|a, b| a.total_cmp(b));
+    let mean = if all.latencies.is_empty() {
+        0.0
+    } else {
+        all.latencies.iter().sum::<f64>() / all.latencies.len() as f64
+    };
+    BenchReport {
+        endpoint: target.base.clone(),
+        duration_seconds: elapsed,
+        concurrency: args.concurrency,
+        batch: args.batch,
+        document_bytes: args.document_bytes,
+        requests: all.requests,
+        requests_per_second: all.requests as f64 / elapsed,
+        documents: all.documents,
+        documents_per_second: all.documents as f64 / elapsed,
+        accepted: all.accepted,
+        unprocessed: all.unprocessed,
+        error_statuses: all.statuses,
+        transport_errors: all.transport,
+        timeouts: all.timeouts,
+        latency_ms: Latency {
+            p50: percentile(&all.latencies, 50.0),
+            p90: percentile(&all.latencies, 90.0),
+            p99: percentile(&all.latencies, 99.0),
+            max: all.latencies.last().copied().unwrap_or(0.0),
+            mean,
+        },
+    }
+}
+
+fn print_human(r: &BenchReport) {
+    println!(
+        "bench {}: {:.1} s, concurrency {}, batch {}, ~{} B documents",
+        r.endpoint, r.duration_seconds, r.concurrency, r.batch, r.document_bytes
+    );
+    println!(
+        "requests: {} ({:.0}/s); documents: {} ({:.0}/s), {} accepted, {} unprocessed",
+        r.requests,
+        r.requests_per_second,
+        r.documents,
+        r.documents_per_second,
+        r.accepted,
+        r.unprocessed
+    );
+    println!(
+        "errors: {:?} by status, {} transport, {} timeouts",
+        r.error_statuses, r.transport_errors, r.timeouts
+    );
+    let l = &r.latency_ms;
+    println!(
+        "latency ms: p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}, mean {:.2}",
+        l.p50, l.p90, l.p99, l.max, l.mean
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_by_nearest_rank() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(
+            (
+                percentile(&v, 50.0),
+                percentile(&v, 90.0),
+                percentile(&v, 99.0),
+                percentile(&v, 100.0)
+            ),
+            (50.0, 90.0, 99.0, 100.0)
+        );
+        assert_eq!(percentile(&[], 50.0), 0.0);
+        assert_eq!(percentile(&[7.0], 99.0), 7.0);
+    }
+
+    #[test]
+    fn documents_are_valid_and_sized() {
+        let smallest = document(42, 0).len();
+        for bytes in [0, 300, 1000, 8000] {
+            let d = document(42, bytes);
+            assert!(
+                xray_segment::validate(d.as_bytes()).diagnostics.is_empty(),
+                "{d}"
+            );
+            assert_eq!(d.len(), bytes.max(smallest));
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The command line as users meet it: report files, exit codes, selection, known failures,
+//! traces, list and explain.
+
+use std::process::{Command, Output};
+
+fn xc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("xc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn run_writes_every_report_format() {
+    let (json, junit, md) = (tmp("r.json"), tmp("r.xml"), tmp("r.md"));
+    let out = xc(&[
+        "run",
+        "--strict",
+        "--run",
+        "names/**",
+        "--format",
+        &format!("json={}", json.display()),
+        "--format",
+        &format!("junit={}", junit.display()),
+        "--format",
+        &format!("markdown={}", md.display()),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap();
+    assert!(
+        last.ends_with("0 failed, 0 xfail, 0 xpass, 0 timeout"),
+        "{last}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["schema"], "xray-conformance/run-report/v1");
+    let cases = report["cases"].as_array().unwrap();
+    assert!(
+        cases.len() > 100
+            && cases
+                .iter()
+                .all(|c| c["id"].as_str().unwrap().starts_with("names/") && c["status"] == "pass")
+    );
+    assert_eq!(
+        report["summary"]["total"].as_u64(),
+        Some(cases.len() as u64)
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<testsuite name=\"names\"") && xml.contains("classname=\"names\""),
+        "{}",
+        &xml[..300.min(xml.len())]
+    );
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(md.contains("| names |") && md.contains("**all**"));
+}
+
+#[test]
+fn a_failing_endpoint_gives_exit_1_with_trace_and_curl() {
+    // An endpoint that accepts everything: a tiny HTTP server in a thread.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().flatten().take(64) {
+            let mut s = stream;
+            let mut buf = vec![0u8; 65536];
+            let _ = s.read(&mut buf);
+            let body = r#"{"UnprocessedTraceSegments":[]}"#;
+            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        }
+    });
+    // The plain case and its /mixed variant.
+    let out = xc(&[
+        "run",
+        "--endpoint",
+        &format!("http://{addr}"),
+        "--run",
+        "required/missing-name/**",
+        "--run",
+        "required/missing-name",
+        "--trace",
+        "--jobs",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("== FAIL: 2 =="), "{stdout}");
+    assert!(
+        stdout.contains("requirement:")
+            && stdout.contains("expected:")
+            && stdout.contains("actual:")
+    );
+    assert!(
+        stdout.contains("reproduce: curl")
+            && stdout.contains("--aws-sigv4 'aws:amz:us-east-1:xray'"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_unreachable_target_is_exit_3() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = xc(&["run", "--endpoint", &format!("http://127.0.0.1:{port}")]);
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    assert_eq!(
+        xc(&["run", "--run", "no-such-group/**"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(xc(&["run", "--format", "yaml=x"]).status.code(), Some(2));
+    assert_eq!(xc(&["explain", "no/such"]).status.code(), Some(2));
+    assert_eq!(
+        xc(&["validate", "/no/such/file.json"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(xc(&["run", "--no-such-flag"]).status.code(), Some(2));
+}
+
+#[test]
+fn known_failing_entries_turn_failures_into_xfail_and_stale_ones_into_xpass() {
+    let list = tmp("known.txt");
+    std::fs::write(
+        &list,
+        "required/missing-name  # pretend the reference is wrong here\n",
+    )
+    .unwrap();
+    let out = xc(&[
+        "run",
+        "--run",
+        "required/missing-name",
+        "--known-failing",
+        list.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a listed case that passes is an XPASS"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("XPASS"));
+    std::fs::write(&list, "required/missing-name\n").unwrap();
+    assert_eq!(
+        xc(&["run", "--known-failing", list.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2),
+        "a reason is required"
+    );
+}
+
+#[test]
+fn list_and_explain() {
+    let out = xc(&["list", "--strict", "--run", "batch/*"]);
+    let ids = String::from_utf8_lossy(&out.stdout);
+    assert!(ids.lines().count() > 5 && ids.lines().all(|l| l.starts_with("batch/")));
+    let out = xc(&["explain", "independent/missing-parent-id"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("requirement:")
+            && text.contains("source: OBS")
+            && text.contains("MissingParentId"),
+        "{text}"
+    );
+}
+
+#[test]
+fn validate_prints_positions_and_json() {
+    let doc = tmp("d.json");
+    std::fs::write(&doc, "{\n  \"id\": \"nothex\",\n  \"name\": \"a?b\"\n}").unwrap();
+    let out = xc(&["validate", doc.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("{}:2:9: reject id.format /id", doc.display())),
+        "{text}"
+    );
+    let out = xc(&["validate", "--format", "json", doc.to_str().unwrap()]);
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["verdict"], "unprocessed");
+    assert_eq!(line["error_code"], "InvalidId");
+    assert_eq!(line["diagnostics"][0]["pointer"], "/id");
+}
