@@ -7,6 +7,7 @@ use std::io::Write;
 use std::sync::Mutex;
 
 use serde::Serialize;
+use xray_segment::model::Entity;
 use xray_segment::{Report, Verdict};
 
 use super::traces::{TraceReport, Tracker};
@@ -173,11 +174,13 @@ impl State {
                 message: d.message.clone(),
             })
             .collect();
-        let trace_id = if report.is_accepted() {
-            trace_id_of(a.document)
+        // Read outside the lock, once, for the record and the trace checks.
+        let entity = if report.is_accepted() {
+            Entity::from_slice(a.document).ok()
         } else {
             None
         };
+        let trace_id = entity.as_ref().and_then(|e| e.trace_id.clone());
         self.push(
             a,
             label,
@@ -186,7 +189,9 @@ impl State {
             error_code,
             message,
             diagnostics,
-            report.is_accepted() && matches!(verdict, Verdict::Accepted),
+            entity
+                .as_ref()
+                .filter(|_| matches!(verdict, Verdict::Accepted)),
         );
     }
 
@@ -200,7 +205,7 @@ impl State {
             None,
             Some(why.to_owned()),
             vec![],
-            false,
+            None,
         );
     }
 
@@ -214,7 +219,7 @@ impl State {
         error_code: Option<String>,
         message: Option<String>,
         diagnostics: Vec<DiagnosticRecord>,
-        track: bool,
+        track: Option<&Entity>,
     ) {
         let mut inner = self.lock();
         inner.seq += 1;
@@ -239,8 +244,8 @@ impl State {
             .or_default()
             .entry(verdict)
             .or_default() += 1;
-        if track {
-            inner.tracker.add(a.document);
+        if let Some(entity) = track {
+            inner.tracker.add(entity, a.document.len());
         }
         let problem =
             verdict != "accepted" || record.diagnostics.iter().any(|d| d.severity != "lint");
@@ -295,15 +300,4 @@ impl State {
     pub fn received(&self) -> u64 {
         self.lock().seq
     }
-}
-
-/// The top-level `trace_id` of a valid document (for the record; the tracker reads the rest).
-fn trace_id_of(doc: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct T {
-        trace_id: Option<String>,
-    }
-    serde_json::from_slice::<T>(doc)
-        .ok()
-        .and_then(|t| t.trace_id)
 }

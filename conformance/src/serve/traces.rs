@@ -2,7 +2,7 @@
 //! parents resolve, ids are unique, in-progress documents are completed, subsegments stay
 //! within their parent's time, and the trace stays within X-Ray's trace-document limits.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::Serialize;
 use xray_segment::model::Entity;
@@ -30,7 +30,6 @@ struct Node {
 
 #[derive(Debug, Default)]
 struct Trace {
-    first_seen: u64,
     documents: usize,
     bytes: usize,
     nodes: HashMap<String, Node>,
@@ -56,40 +55,31 @@ pub struct TraceReport {
 #[derive(Default)]
 pub struct Tracker {
     traces: HashMap<String, Trace>,
-    seq: u64,
+    /// Trace ids in the order first seen, so the oldest is forgotten first.
+    order: VecDeque<String>,
     pub forgotten: u64,
 }
 
 impl Tracker {
-    /// Adds an accepted document.
-    pub fn add(&mut self, doc: &[u8]) {
-        let Ok(entity) = Entity::from_slice(doc) else {
-            return;
-        };
+    /// Adds an accepted document, already read into the model.
+    pub fn add(&mut self, entity: &Entity, bytes: usize) {
         let Some(trace_id) = entity.trace_id.clone() else {
             return;
         };
-        if !self.traces.contains_key(&trace_id) && self.traces.len() >= MAX_TRACES {
-            if let Some(oldest) = self
-                .traces
-                .iter()
-                .min_by_key(|(_, t)| t.first_seen)
-                .map(|(k, _)| k.clone())
-            {
-                self.traces.remove(&oldest);
-                self.forgotten += 1;
+        if !self.traces.contains_key(&trace_id) {
+            self.order.push_back(trace_id.clone());
+            if self.order.len() > MAX_TRACES {
+                if let Some(oldest) = self.order.pop_front() {
+                    self.traces.remove(&oldest);
+                    self.forgotten += 1;
+                }
             }
         }
-        self.seq += 1;
-        let seq = self.seq;
-        let trace = self.traces.entry(trace_id).or_insert_with(|| Trace {
-            first_seen: seq,
-            ..Trace::default()
-        });
+        let trace = self.traces.entry(trace_id).or_default();
         trace.documents += 1;
-        trace.bytes += doc.len();
+        trace.bytes += bytes;
         let independent = entity.kind.as_deref() == Some("subsegment");
-        insert(trace, &entity, entity.parent_id.clone(), false, independent);
+        insert(trace, entity, entity.parent_id.clone(), false, independent);
     }
 
     /// Every trace's findings, sorted by trace id.
@@ -211,18 +201,43 @@ mod tests {
 
     const T: &str = "1-581cf771-a006649127e371903a2de979";
 
-    fn doc(v: serde_json::Value) -> Vec<u8> {
-        v.to_string().into_bytes()
+    fn doc(v: serde_json::Value) -> (Entity, usize) {
+        let text = v.to_string();
+        (Entity::from_slice(text.as_bytes()).unwrap(), text.len())
+    }
+
+    fn add(t: &mut Tracker, (e, n): (Entity, usize)) {
+        t.add(&e, n);
     }
 
     #[test]
     fn findings_per_check() {
         let mut t = Tracker::default();
-        t.add(&doc(serde_json::json!({"name":"a","id":"0000000000000001","trace_id":T,"start_time":10.0,"end_time":20.0,
-            "subsegments":[{"name":"late","id":"0000000000000002","start_time":15.0,"end_time":25.0}]})));
-        t.add(&doc(serde_json::json!({"name":"x","id":"0000000000000003","trace_id":T,"type":"subsegment","parent_id":"00000000000000ff","start_time":11.0,"end_time":12.0})));
-        t.add(&doc(serde_json::json!({"name":"p","id":"0000000000000004","trace_id":T,"start_time":11.0,"in_progress":true})));
-        t.add(&doc(serde_json::json!({"name":"a","id":"0000000000000001","trace_id":T,"start_time":10.0,"end_time":20.0})));
+        add(
+            &mut t,
+            doc(
+                serde_json::json!({"name":"a","id":"0000000000000001","trace_id":T,"start_time":10.0,"end_time":20.0,
+            "subsegments":[{"name":"late","id":"0000000000000002","start_time":15.0,"end_time":25.0}]}),
+            ),
+        );
+        add(
+            &mut t,
+            doc(
+                serde_json::json!({"name":"x","id":"0000000000000003","trace_id":T,"type":"subsegment","parent_id":"00000000000000ff","start_time":11.0,"end_time":12.0}),
+            ),
+        );
+        add(
+            &mut t,
+            doc(
+                serde_json::json!({"name":"p","id":"0000000000000004","trace_id":T,"start_time":11.0,"in_progress":true}),
+            ),
+        );
+        add(
+            &mut t,
+            doc(
+                serde_json::json!({"name":"a","id":"0000000000000001","trace_id":T,"start_time":10.0,"end_time":20.0}),
+            ),
+        );
         let r = &t.reports()[0];
         let checks: Vec<&str> = r.findings.iter().map(|f| f.check).collect();
         assert!(checks.contains(&"times_within_parent"), "{checks:?}");
@@ -230,7 +245,12 @@ mod tests {
         assert!(checks.contains(&"in_progress_completed"));
         assert!(checks.contains(&"unique_ids"));
         // Completing the in-progress segment clears that finding.
-        t.add(&doc(serde_json::json!({"name":"p","id":"0000000000000004","trace_id":T,"start_time":11.0,"end_time":12.0})));
+        add(
+            &mut t,
+            doc(
+                serde_json::json!({"name":"p","id":"0000000000000004","trace_id":T,"start_time":11.0,"end_time":12.0}),
+            ),
+        );
         let r = &t.reports()[0];
         assert!(!r
             .findings
