@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Report;
 use crate::limits::MAX_DOCUMENTS_PER_REQUEST;
-use crate::scan::{unescape_into, Kind, Scanner, Stop};
+use crate::scan::{unescape_into, Kind, Scanner, Stop, Str};
 use crate::validator::validate_into;
 use crate::verdict::{verdict, Unprocessed, Verdict};
 use serde::Serialize;
@@ -79,28 +79,20 @@ pub fn process(
     body: &[u8],
     mut on_document: impl FnMut(DocumentEvent<'_>),
 ) -> Result<Processed, RequestError> {
-    let (start, count) = locate_documents(body)?;
-    if count > MAX_DOCUMENTS_PER_REQUEST {
+    let members = locate_documents(body)?;
+    if members.count > MAX_DOCUMENTS_PER_REQUEST {
         // The exact message X-Ray returned (spec 5.2); the error type is inferred (Q12).
         return Err(RequestError::invalid(format!(
             "Exceeding maximum segment count: {MAX_DOCUMENTS_PER_REQUEST}"
         )));
     }
     let mut out = Processed {
-        documents: count,
+        documents: members.count,
         unprocessed: Vec::new(),
     };
     let mut report = Report::default();
     let mut buf = String::new();
-    let mut s = Scanner::new(body);
-    s.i = start;
-    let mut first = true;
-    let mut index = 0;
-    // The envelope was fully checked above, so these reads cannot fail.
-    s.enter().map_err(internal)?;
-    while s.next_item(&mut first).map_err(internal)? {
-        s.ws();
-        let raw = s.string().map_err(internal)?;
+    for (index, raw) in members.strings.iter().enumerate() {
         let doc: &[u8] = if raw.escaped {
             unescape_into(raw.raw, &mut buf);
             buf.as_bytes()
@@ -118,18 +110,20 @@ pub fn process(
         if let Verdict::Unprocessed(u) = v {
             out.unprocessed.push(u);
         }
-        index += 1;
     }
     Ok(out)
 }
 
-fn internal(_: Stop) -> RequestError {
-    RequestError::invalid("the request body could not be read")
+/// The members of the last `TraceSegmentDocuments` array: how many, and (up to one past the
+/// limit, so a huge array costs no memory) where each string is, so the body is scanned once.
+struct Members<'a> {
+    count: usize,
+    strings: Vec<Str<'a>>,
 }
 
 /// Finds the last `TraceSegmentDocuments` array (later duplicates win, as in most JSON readers)
 /// and checks that the body is JSON and every member a string.
-fn locate_documents(body: &[u8]) -> Result<(usize, usize), RequestError> {
+fn locate_documents(body: &[u8]) -> Result<Members<'_>, RequestError> {
     if simdutf8::basic::from_utf8(body).is_err() {
         return Err(RequestError::invalid(
             "The request body is not valid UTF-8.",
@@ -151,7 +145,7 @@ fn locate_documents(body: &[u8]) -> Result<(usize, usize), RequestError> {
         ));
     }
     s.enter().map_err(syntax)?;
-    let mut found: Option<(usize, usize)> = None;
+    let mut found: Option<Members<'_>> = None;
     let mut shape_error: Option<RequestError> = None;
     let mut first = true;
     let mut key_buf = String::new();
@@ -168,17 +162,26 @@ fn locate_documents(body: &[u8]) -> Result<(usize, usize), RequestError> {
         }
         match s.kind().map_err(syntax)? {
             Kind::Array => {
-                let start = s.i;
                 s.enter().map_err(syntax)?;
-                let mut count = 0;
+                let mut m = Members {
+                    count: 0,
+                    strings: Vec::new(),
+                };
                 let mut item_first = true;
                 let mut all_strings = true;
                 while s.next_item(&mut item_first).map_err(syntax)? {
-                    all_strings &= s.kind().map_err(syntax)? == Kind::String;
-                    s.skip().map_err(syntax)?;
-                    count += 1;
+                    if s.kind().map_err(syntax)? == Kind::String {
+                        let raw = s.string().map_err(syntax)?;
+                        if m.strings.len() <= MAX_DOCUMENTS_PER_REQUEST {
+                            m.strings.push(raw);
+                        }
+                    } else {
+                        all_strings = false;
+                        s.skip().map_err(syntax)?;
+                    }
+                    m.count += 1;
                 }
-                found = Some((start, count));
+                found = Some(m);
                 shape_error = (!all_strings).then(|| {
                     RequestError::invalid(format!(
                         "Every member of {DOCUMENTS_MEMBER} must be a string."

@@ -182,6 +182,14 @@ impl<'a> Scanner<'a> {
                 }
                 Some(b'\\') => {
                     escaped = true;
+                    // The two-byte escapes are most of them in escaped documents: no call.
+                    if matches!(
+                        b.get(i + 1),
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't')
+                    ) {
+                        i += 2;
+                        continue;
+                    }
                     self.i = i;
                     self.escape(start)?;
                     i = self.i;
