@@ -373,3 +373,108 @@ fn the_binary_prints_its_addresses_records_and_summarises() {
     assert!(lines.contains("\"document\":\"x\""));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn sdk_with(addr: SocketAddr, secret: &str) -> aws_sdk_xray::Client {
+    let conf = aws_sdk_xray::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("AKIDTEST", secret, None, None, "test"))
+        .endpoint_url(format!("http://{addr}"))
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
+        .retry_config(RetryConfig::disabled())
+        .build();
+    aws_sdk_xray::Client::from_conf(conf)
+}
+
+async fn checking() -> Running {
+    let keys = xray_conformance::serve::sigv4::Keys {
+        access_key: "AKIDTEST".into(),
+        secret_key: "secret".into(),
+    };
+    xray_conformance::serve::start_with(
+        "127.0.0.1:0".parse().unwrap(),
+        "127.0.0.1:0".parse().unwrap(),
+        None,
+        Faults::default(),
+        Some(keys),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn signatures_are_checked_when_credentials_are_given() {
+    use aws_sdk_xray::error::ProvideErrorMetadata;
+    let s = checking().await;
+    sdk_with(s.http, "secret")
+        .put_trace_segments()
+        .trace_segment_documents(doc(1))
+        .send()
+        .await
+        .unwrap();
+    let err = sdk_with(s.http, "wrong")
+        .put_trace_segments()
+        .trace_segment_documents(doc(2))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.into_service_error().code(),
+        Some("InvalidSignatureException")
+    );
+    let resp = reqwest::Client::new()
+        .post(format!("http://{}/TraceSegments", s.http))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    assert_eq!(
+        resp.headers()["x-amzn-errortype"],
+        "MissingAuthenticationTokenException"
+    );
+    assert_eq!(s.state.summary().requests.signature_failures, 2);
+    assert_eq!(s.state.records().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_suite_passes_through_signature_checking() {
+    use std::sync::Arc;
+    use xray_conformance::cli::{LevelArg, Selection};
+    use xray_conformance::client::{Signer, Target};
+    use xray_conformance::report::Status;
+    use xray_conformance::runner::{execute, select, ExecOptions};
+    let s = checking().await;
+    let catalogue = Arc::new(xray_fixtures::Catalogue::embedded().unwrap());
+    let jobs = select(
+        &catalogue,
+        &Selection {
+            run: vec![],
+            skip: vec![],
+            level: LevelArg::Lint,
+            strict: true,
+            fixtures: None,
+        },
+    )
+    .unwrap();
+    let signer = Signer {
+        region: "us-east-1".into(),
+        access_key: "AKIDTEST".into(),
+        secret_key: "secret".into(),
+    };
+    let target = Target::new(&format!("http://{}", s.http), Some(signer)).unwrap();
+    let opts = ExecOptions {
+        jobs: 16,
+        timeout: Duration::from_secs(20),
+        fresh_ids: false,
+        progress: false,
+    };
+    let results = execute(&catalogue, &jobs, &target, &opts).await;
+    let failed: Vec<_> = results
+        .iter()
+        .filter(|r| r.status != Status::Pass)
+        .map(|r| (&r.id, &r.detail))
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(s.state.summary().requests.signature_failures, 0);
+}

@@ -16,6 +16,7 @@ use xray_segment::request::{error_response, process, success_response, Processed
 use xray_segment::{Unprocessed, Verdict};
 
 use super::faults::{CallFault, Faults, INJECTED_ERROR_CODE, INJECTED_MESSAGE};
+use super::sigv4::{verify, Keys};
 use super::state::{Arrival, Call, State};
 use crate::endpoint::{into_http, read_body, request_id};
 
@@ -25,15 +26,17 @@ pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct App {
     pub state: Arc<State>,
     pub faults: Faults,
+    keys: Option<Keys>,
     calls: AtomicU64,
     valid_documents: AtomicU64,
 }
 
 impl App {
-    pub fn new(state: Arc<State>, faults: Faults) -> App {
+    pub fn new(state: Arc<State>, faults: Faults, keys: Option<Keys>) -> App {
         App {
             state,
             faults,
+            keys,
             calls: AtomicU64::new(0),
             valid_documents: AtomicU64::new(0),
         }
@@ -84,6 +87,12 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
             return into_http(error_response("RequestTimeoutException", 408, &msg, &rid));
         }
     };
+    if let Some(keys) = &app.keys {
+        if let Err(r) = verify(keys, "POST", "/TraceSegments", &headers, &bytes) {
+            app.state.count(|c| c.signature_failures += 1);
+            return into_http(error_response(r.error_type, 403, &r.message, &rid));
+        }
+    }
     let attempt = attempt(&headers);
     let log = |outcome: &'static str| {
         let ids = document_ids(&bytes);

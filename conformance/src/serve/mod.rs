@@ -4,6 +4,7 @@
 
 pub mod faults;
 pub mod http;
+pub mod sigv4;
 pub mod state;
 pub mod traces;
 pub mod udp;
@@ -44,6 +45,9 @@ pub struct ServeArgs {
     /// Stop by itself after this many seconds.
     #[arg(long)]
     pub duration: Option<f64>,
+    /// Check SigV4 signatures against these credentials (default: accept any signature).
+    #[arg(long, value_name = "ACCESS_KEY:SECRET_KEY")]
+    pub check_signature: Option<sigv4::Keys>,
 }
 
 /// A running endpoint.
@@ -67,12 +71,23 @@ pub async fn start(
     record: Option<&std::path::Path>,
     faults: Faults,
 ) -> std::io::Result<Running> {
+    start_with(http, udp, record, faults, None).await
+}
+
+/// Like [`start`], checking SigV4 signatures against `keys` when given.
+pub async fn start_with(
+    http: SocketAddr,
+    udp: SocketAddr,
+    record: Option<&std::path::Path>,
+    faults: Faults,
+    keys: Option<sigv4::Keys>,
+) -> std::io::Result<Running> {
     let state = Arc::new(State::new(record)?);
     let listener = TcpListener::bind(http).await?;
     let socket = UdpSocket::bind(udp).await?;
     let (http, udp) = (listener.local_addr()?, socket.local_addr()?);
     let resets = faults.reset_first;
-    let app = Arc::new(http::App::new(state.clone(), faults));
+    let app = Arc::new(http::App::new(state.clone(), faults, keys));
     let router = http::router(app);
     let http_state = state.clone();
     let accept = tokio::spawn(async move {
@@ -128,7 +143,15 @@ pub fn main(args: ServeArgs) -> u8 {
         return exit::USAGE;
     }
     crate::block_on(async move {
-        let running = match start(args.http, args.udp, args.record.as_deref(), faults).await {
+        let running = match start_with(
+            args.http,
+            args.udp,
+            args.record.as_deref(),
+            faults,
+            args.check_signature.clone(),
+        )
+        .await
+        {
             Ok(r) => r,
             Err(e) => {
                 eprintln!(

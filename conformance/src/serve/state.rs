@@ -52,6 +52,7 @@ pub struct Counters {
     pub server_errors: u64,
     pub resets: u64,
     pub request_errors: u64,
+    pub signature_failures: u64,
     pub telemetry_records: u64,
     pub sampling_rules: u64,
     pub sampling_targets: u64,
