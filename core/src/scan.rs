@@ -38,10 +38,48 @@ pub(crate) struct Num<'a> {
 impl Num<'_> {
     /// The value as a double; `None` when it is out of range (`1e400`).
     pub fn to_f64(self) -> Option<f64> {
+        if let Some(v) = self.plain_decimal() {
+            return Some(v);
+        }
         // SAFETY: `number` accepted only ASCII digits, signs, '.', 'e' and 'E'.
         let text = unsafe { std::str::from_utf8_unchecked(self.raw) };
         let v: f64 = text.parse().ok()?;
         v.is_finite().then_some(v)
+    }
+
+    /// `-?digits(.digits)?` with at most 15 digits: both the digits and the power of ten are
+    /// exact doubles, so one division gives the correctly rounded value, as `parse` would.
+    /// Epoch times such as 1478293361.271 all take this path.
+    #[inline]
+    fn plain_decimal(self) -> Option<f64> {
+        const POW10: [f64; 16] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        ];
+        let (negative, digits) = match self.raw.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, self.raw),
+        };
+        let mut mantissa: u64 = 0;
+        let mut count = 0usize;
+        let mut fraction: Option<usize> = None;
+        for &c in digits {
+            match c {
+                b'0'..=b'9' => {
+                    mantissa = mantissa * 10 + u64::from(c - b'0');
+                    count += 1;
+                    if count > 15 {
+                        return None;
+                    }
+                    if let Some(f) = fraction.as_mut() {
+                        *f += 1;
+                    }
+                }
+                b'.' => fraction = Some(0),
+                _ => return None,
+            }
+        }
+        let v = mantissa as f64 / POW10[fraction.unwrap_or(0)];
+        Some(if negative { -v } else { v })
     }
 }
 
@@ -515,6 +553,16 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_decimal_fast_path_agrees_with_parse(int in 0u64..10_000_000_000, frac in 0u64..1_000_000, digits in 0usize..7, neg: bool) {
+            let text = match digits {
+                0 => format!("{}{int}", if neg { "-" } else { "" }),
+                d => format!("{}{int}.{:0width$}", if neg { "-" } else { "" }, frac % 10u64.pow(d as u32), width = d),
+            };
+            let n = Num { raw: text.as_bytes(), integer: digits == 0, start: 0 };
+            prop_assert_eq!(n.to_f64(), text.parse::<f64>().ok(), "{}", text);
+        }
+
         #[test]
         fn eight_byte_scan_agrees_with_the_byte_loop(b in proptest::collection::vec(prop_oneof![
             Just(b'"'), Just(b'\\'), Just(0x1fu8), Just(0x20u8), Just(0x7fu8), Just(0x80u8), Just(0xffu8), any::<u8>(), 0x21u8..0x7e

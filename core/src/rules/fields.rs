@@ -60,9 +60,36 @@ pub(crate) const fn member(name: &'static str, spec: Spec) -> Member {
     }
 }
 
+/// The fingerprint of a key read straight from the document: one 8-byte load, masked to the
+/// key's length, where the document has 8 bytes after the key's start (always, but at its
+/// very end).
+#[inline]
+pub(crate) fn fingerprint_in(doc: &[u8], key: Str<'_>) -> u64 {
+    let start = key.start + 1;
+    let len = key.raw.len();
+    match doc.get(start..start + 8) {
+        Some(eight) => {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(eight);
+            let keep = len.min(7);
+            let mask = if keep == 0 {
+                0
+            } else {
+                u64::MAX >> (64 - 8 * keep)
+            };
+            (u64::from_le_bytes(w) & mask) | ((len as u64) << 56)
+        }
+        None => fingerprint(key.raw),
+    }
+}
+
 #[inline]
 pub(crate) fn lookup(table: &'static [Member], key: &[u8]) -> Option<Spec> {
-    let fp = fingerprint(key);
+    lookup_fp(table, key, fingerprint(key))
+}
+
+#[inline]
+pub(crate) fn lookup_fp(table: &'static [Member], key: &[u8], fp: u64) -> Option<Spec> {
     table
         .iter()
         .find(|m| m.fingerprint == fp && (key.len() <= 7 || m.name == key))
@@ -150,7 +177,7 @@ impl<'a> Validator<'a, '_> {
             let spec = if key.escaped {
                 lookup(table, self.text(key).as_bytes())
             } else {
-                lookup(table, key.raw)
+                lookup_fp(table, key.raw, fingerprint_in(self.s.b, key))
             };
             match spec {
                 Some(spec) => self.check(&Path::Key(path, key), spec)?,
