@@ -32,10 +32,14 @@ async fn serve(faults: Faults) -> Running {
 }
 
 fn sdk(addr: SocketAddr, attempts: u32) -> aws_sdk_xray::Client {
+    sdk_signed(addr, "secret", attempts)
+}
+
+fn sdk_signed(addr: SocketAddr, secret: &str, attempts: u32) -> aws_sdk_xray::Client {
     let conf = aws_sdk_xray::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+        .credentials_provider(Credentials::new("AKIDTEST", secret, None, None, "test"))
         .endpoint_url(format!("http://{addr}"))
         .http_client(aws_smithy_http_client::Builder::new().build_http())
         .retry_config(
@@ -374,18 +378,6 @@ fn the_binary_prints_its_addresses_records_and_summarises() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn sdk_with(addr: SocketAddr, secret: &str) -> aws_sdk_xray::Client {
-    let conf = aws_sdk_xray::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("AKIDTEST", secret, None, None, "test"))
-        .endpoint_url(format!("http://{addr}"))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .retry_config(RetryConfig::disabled())
-        .build();
-    aws_sdk_xray::Client::from_conf(conf)
-}
-
 async fn checking() -> Running {
     let keys = xray_conformance::serve::sigv4::Keys {
         access_key: "AKIDTEST".into(),
@@ -406,13 +398,13 @@ async fn checking() -> Running {
 async fn signatures_are_checked_when_credentials_are_given() {
     use aws_sdk_xray::error::ProvideErrorMetadata;
     let s = checking().await;
-    sdk_with(s.http, "secret")
+    sdk_signed(s.http, "secret", 1)
         .put_trace_segments()
         .trace_segment_documents(doc(1))
         .send()
         .await
         .unwrap();
-    let err = sdk_with(s.http, "wrong")
+    let err = sdk_signed(s.http, "wrong", 1)
         .put_trace_segments()
         .trace_segment_documents(doc(2))
         .send()
