@@ -36,3 +36,9 @@ pub const MAX_ANNOTATIONS: usize = 50;
 /// and the rest are counted in `Report::omitted`, so hostile input cannot turn a few bytes per
 /// problem into hundreds of bytes of diagnostics.
 pub const MAX_DIAGNOSTICS: usize = 1_000;
+
+/// X-Ray's trace-document size when segments arrive separately (spec 5.1, "lower limit").
+pub const TRACE_BYTES_LOWER: usize = 100 * 1024;
+
+/// X-Ray's dynamic upper limit on a trace document (spec 5.1).
+pub const TRACE_BYTES_UPPER: usize = 500 * 1024;

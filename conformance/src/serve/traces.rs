@@ -7,10 +7,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use serde::Serialize;
 use xray_segment::model::Entity;
 
-/// X-Ray's trace-document size limits (spec 5.1): 100 KB when segments arrive separately,
-/// 500 KB dynamic upper limit.
-pub const TRACE_BYTES_LOWER: usize = 100 * 1024;
-pub const TRACE_BYTES_UPPER: usize = 500 * 1024;
+pub use xray_segment::limits::{TRACE_BYTES_LOWER, TRACE_BYTES_UPPER};
 
 /// Traces tracked at once; beyond this the oldest is forgotten (counted), so a long run has
 /// bounded memory.
