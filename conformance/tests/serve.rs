@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_xray::config::retry::RetryConfig;
 use aws_sdk_xray::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_xray::operation::put_trace_segments::PutTraceSegmentsError;
+use aws_sdk_xray::error::SdkError;
+use aws_sdk_xray::operation::put_trace_segments::{PutTraceSegmentsError, PutTraceSegmentsOutput};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use tokio::io::AsyncWriteExt;
 use xray_conformance::serve::faults::Faults;
 use xray_conformance::serve::{start, Running};
@@ -29,6 +31,26 @@ async fn serve(faults: Faults) -> Running {
     )
     .await
     .unwrap()
+}
+
+fn throttling(first: u64, error_type: &str) -> Faults {
+    Faults {
+        throttle_first: first,
+        throttle_type: error_type.into(),
+        ..Faults::default()
+    }
+}
+
+/// Sends one valid document with the SDK, retrying up to `attempts` times.
+async fn put_one(
+    s: &Running,
+    attempts: u32,
+) -> Result<PutTraceSegmentsOutput, SdkError<PutTraceSegmentsError, HttpResponse>> {
+    sdk(s.http, attempts)
+        .put_trace_segments()
+        .trace_segment_documents(doc(1))
+        .send()
+        .await
 }
 
 fn sdk(addr: SocketAddr, attempts: u32) -> aws_sdk_xray::Client {
@@ -114,18 +136,8 @@ async fn sdk_surfaces_invalid_request_for_51_documents() {
 #[tokio::test]
 async fn sdk_retries_throttling_then_surfaces_throttled_exception() {
     // Two throttles, three attempts: the SDK gets through on its third attempt.
-    let s = serve(Faults {
-        throttle_first: 2,
-        throttle_type: "ThrottledException".into(),
-        ..Faults::default()
-    })
-    .await;
-    let out = sdk(s.http, 3)
-        .put_trace_segments()
-        .trace_segment_documents(doc(1))
-        .send()
-        .await
-        .unwrap();
+    let s = serve(throttling(2, "ThrottledException")).await;
+    let out = put_one(&s, 3).await.unwrap();
     assert!(out.unprocessed_trace_segments().is_empty());
     let summary = s.state.summary();
     assert_eq!(
@@ -138,18 +150,8 @@ async fn sdk_retries_throttling_then_surfaces_throttled_exception() {
     assert_eq!(s.state.records()[0].attempt, Some(3));
 
     // Throttled on every attempt: the SDK gives up with the modelled error.
-    let s = serve(Faults {
-        throttle_first: 100,
-        throttle_type: "ThrottledException".into(),
-        ..Faults::default()
-    })
-    .await;
-    let err = sdk(s.http, 3)
-        .put_trace_segments()
-        .trace_segment_documents(doc(1))
-        .send()
-        .await
-        .unwrap_err();
+    let s = serve(throttling(100, "ThrottledException")).await;
+    let err = put_one(&s, 3).await.unwrap_err();
     assert!(matches!(
         err.into_service_error(),
         PutTraceSegmentsError::ThrottledException(_)
@@ -159,18 +161,8 @@ async fn sdk_retries_throttling_then_surfaces_throttled_exception() {
 
 #[tokio::test]
 async fn sdk_retries_the_observed_throttling_exception_variant() {
-    let s = serve(Faults {
-        throttle_first: 1,
-        throttle_type: "ThrottlingException".into(),
-        ..Faults::default()
-    })
-    .await;
-    sdk(s.http, 3)
-        .put_trace_segments()
-        .trace_segment_documents(doc(1))
-        .send()
-        .await
-        .unwrap();
+    let s = serve(throttling(1, "ThrottlingException")).await;
+    put_one(&s, 3).await.unwrap();
     assert_eq!(s.state.summary().requests.throttled, 1);
 }
 
@@ -208,12 +200,7 @@ async fn a_reset_connection_is_retried_by_the_sdk() {
         ..Faults::default()
     })
     .await;
-    sdk(s.http, 3)
-        .put_trace_segments()
-        .trace_segment_documents(doc(1))
-        .send()
-        .await
-        .unwrap();
+    put_one(&s, 3).await.unwrap();
     assert_eq!(s.state.summary().requests.resets, 1);
     assert_eq!(s.state.records().len(), 1);
 }
@@ -254,12 +241,7 @@ async fn a_half_open_client_does_not_stall_others() {
     .await
     .unwrap();
     let started = Instant::now();
-    let out = sdk(s.http, 1)
-        .put_trace_segments()
-        .trace_segment_documents(doc(1))
-        .send()
-        .await
-        .unwrap();
+    let out = put_one(&s, 1).await.unwrap();
     assert!(out.unprocessed_trace_segments().is_empty());
     assert!(
         started.elapsed() < Duration::from_secs(5),
