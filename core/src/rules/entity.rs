@@ -216,18 +216,18 @@ impl<'a> Validator<'a, '_> {
                 }
             },
             Field::Error | Field::Throttle | Field::Fault | Field::Traced => {
-                self.check(p, Spec::Bool)
+                self.check(p, &Spec::Bool)
             }
-            Field::User => self.check(p, Spec::Str),
-            Field::Origin => self.check(p, Spec::OneOf(ORIGINS, Code::OriginValue)),
-            Field::ResourceArn => self.check(p, Spec::Text),
+            Field::User => self.check(p, &Spec::Str),
+            Field::Origin => self.check(p, &Spec::OneOf(ORIGINS, Code::OriginValue)),
+            Field::ResourceArn => self.check(p, &Spec::Text),
             Field::Namespace => {
-                self.check(p, Spec::OneOf(&["aws", "remote"], Code::NamespaceValue))
+                self.check(p, &Spec::OneOf(&["aws", "remote"], Code::NamespaceValue))
             }
-            Field::Service => self.check(p, super::sql::SERVICE),
-            Field::Http => self.check(p, super::http::HTTP),
-            Field::Aws => self.check(p, super::aws::AWS),
-            Field::Sql => self.check(p, super::sql::SQL),
+            Field::Service => self.check(p, &super::sql::SERVICE),
+            Field::Http => self.check(p, &super::http::HTTP),
+            Field::Aws => self.check(p, &super::aws::AWS),
+            Field::Sql => self.check(p, &super::sql::SQL),
             Field::Cause => self.cause(p),
             Field::Annotations => self.annotations(p),
             Field::Metadata => self.metadata(p),
