@@ -3,10 +3,11 @@
 
 use crate::diagnostic::Report;
 use crate::limits::MAX_DOCUMENTS_PER_REQUEST;
-use crate::scan::{unescape_into, Kind, Scanner, Stop, Str};
+use crate::scan::{unescape_into, Kind, Scanner, Stop};
 use crate::validator::validate_into;
 use crate::verdict::{verdict, Unprocessed, Verdict};
 use serde::Serialize;
+use std::ops::Range;
 
 /// The request member that holds the documents.
 pub const DOCUMENTS_MEMBER: &str = "TraceSegmentDocuments";
@@ -91,13 +92,10 @@ pub fn process(
         unprocessed: Vec::new(),
     };
     let mut report = Report::default();
-    let mut buf = String::new();
-    for (index, raw) in members.strings.iter().enumerate() {
-        let doc: &[u8] = if raw.escaped {
-            unescape_into(raw.raw, &mut buf);
-            buf.as_bytes()
-        } else {
-            raw.raw
+    for (index, place) in members.documents.iter().enumerate() {
+        let doc = match place {
+            Place::Body(r) => &body[r.clone()],
+            Place::Decoded(r) => &members.text[r.clone()],
         };
         validate_into(doc, &mut report);
         let v = verdict(&report);
@@ -115,15 +113,24 @@ pub fn process(
 }
 
 /// The members of the last `TraceSegmentDocuments` array: how many, and (up to one past the
-/// limit, so a huge array costs no memory) where each string is, so the body is scanned once.
-struct Members<'a> {
+/// limit, so a huge array costs no memory) each one decoded, so the body is read once.
+struct Members {
     count: usize,
-    strings: Vec<Str<'a>>,
+    /// The documents that held escapes, decoded, one after the other.
+    text: Vec<u8>,
+    documents: Vec<Place>,
+}
+
+/// Where a document's text is: in the body when it has no escapes (read in place), else in
+/// `Members::text`.
+enum Place {
+    Body(Range<usize>),
+    Decoded(Range<usize>),
 }
 
 /// Finds the last `TraceSegmentDocuments` array (later duplicates win, as in most JSON readers)
 /// and checks that the body is JSON and every member a string.
-fn locate_documents(body: &[u8]) -> Result<Members<'_>, RequestError> {
+fn locate_documents(body: &[u8]) -> Result<Members, RequestError> {
     if simdutf8::basic::from_utf8(body).is_err() {
         return Err(RequestError::invalid(
             "The request body is not valid UTF-8.",
@@ -145,7 +152,7 @@ fn locate_documents(body: &[u8]) -> Result<Members<'_>, RequestError> {
         ));
     }
     s.enter().map_err(syntax)?;
-    let mut found: Option<Members<'_>> = None;
+    let mut found: Option<Members> = None;
     let mut shape_error: Option<RequestError> = None;
     let mut first = true;
     let mut key_buf = String::new();
@@ -165,15 +172,23 @@ fn locate_documents(body: &[u8]) -> Result<Members<'_>, RequestError> {
                 s.enter().map_err(syntax)?;
                 let mut m = Members {
                     count: 0,
-                    strings: Vec::new(),
+                    text: Vec::new(),
+                    documents: Vec::new(),
                 };
                 let mut item_first = true;
                 let mut all_strings = true;
                 while s.next_item(&mut item_first).map_err(syntax)? {
                     if s.kind().map_err(syntax)? == Kind::String {
-                        let raw = s.string().map_err(syntax)?;
-                        if m.strings.len() <= MAX_DOCUMENTS_PER_REQUEST {
-                            m.strings.push(raw);
+                        if m.documents.len() <= MAX_DOCUMENTS_PER_REQUEST {
+                            let from = m.text.len();
+                            let raw = s.string_decoded(&mut m.text).map_err(syntax)?;
+                            m.documents.push(if raw.escaped {
+                                Place::Decoded(from..m.text.len())
+                            } else {
+                                Place::Body(raw.start + 1..raw.start + 1 + raw.raw.len())
+                            });
+                        } else {
+                            s.string().map_err(syntax)?;
                         }
                     } else {
                         all_strings = false;
