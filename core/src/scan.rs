@@ -359,8 +359,16 @@ impl<'a> Scanner<'a> {
             self.i = i;
             match b.get(i) {
                 Some(b'\\') => {
-                    self.escape(start)?;
-                    decode_escape(b, i, out);
+                    if matches!(
+                        b.get(i + 1),
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't')
+                    ) {
+                        // Valid as it stands: decode it without the checking call.
+                        self.i = decode_escape(b, i, out);
+                    } else {
+                        self.escape(start)?;
+                        decode_escape(b, i, out);
+                    }
                 }
                 Some(_) => return self.err("control character in a string"),
                 None => return self.err("unterminated string"),
