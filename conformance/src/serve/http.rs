@@ -94,8 +94,7 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
         }
     }
     let attempt = attempt(&headers);
-    let log = |outcome: &'static str| {
-        let ids = document_ids(&bytes);
+    let log_ids = |outcome: &'static str, ids: Vec<Option<String>>| {
         app.state.call(Call {
             number: call,
             attempt,
@@ -104,6 +103,7 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
             ids,
         });
     };
+    let log = |outcome: &'static str| log_ids(outcome, document_ids(&bytes));
     match app.faults.call(call) {
         CallFault::Throttle { error_type, status } => {
             app.state.count(|c| c.throttled += 1);
@@ -123,7 +123,12 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
         CallFault::None => {}
     }
     let mut entries: Vec<Unprocessed> = Vec::new();
+    // The validator has read every id already: no second parse of the body for the call log.
+    let mut ids = Vec::new();
+    // Recorded together after the request, under one lock instead of one per document.
+    let mut pending = Vec::new();
     let result = process(&bytes, |ev| {
+        ids.push(ev.report.id().map(str::to_owned));
         let mut verdict = ev.verdict.clone();
         if verdict.is_accepted() {
             let d = app.valid_documents.fetch_add(1, Ordering::Relaxed) + 1;
@@ -143,15 +148,16 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
             index: ev.index,
             document: ev.document,
         };
-        app.state.document(&arrival, ev.report, &verdict);
+        pending.push(app.state.prepare(&arrival, ev.report, &verdict));
         if let Verdict::Unprocessed(u) = verdict {
             entries.push(u);
         }
     });
+    app.state.commit(pending);
     app.state.flush();
     match result {
         Ok(p) => {
-            log("processed");
+            log_ids("processed", ids);
             into_http(success_response(
                 &Processed {
                     documents: p.documents,

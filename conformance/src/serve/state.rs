@@ -7,10 +7,9 @@ use std::io::Write;
 use std::sync::Mutex;
 
 use serde::Serialize;
-use xray_segment::model::Entity;
 use xray_segment::{Report, Verdict};
 
-use super::traces::{TraceReport, Tracker};
+use super::traces::{TraceReport, Tracked, Tracker};
 
 /// Records kept in memory for `GET /_xray/documents`; older ones stay only in the record file.
 pub const MAX_KEPT_RECORDS: usize = 100_000;
@@ -110,6 +109,14 @@ fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// A document ready to be recorded.
+pub struct Pending {
+    record: Record,
+    track: Option<Tracked>,
+    /// Its text, when a record file is written.
+    document: Option<String>,
+}
+
 /// What is known about a document when it is recorded.
 pub struct Arrival<'a> {
     pub source: &'static str,
@@ -157,6 +164,12 @@ impl State {
 
     /// Records a validated document; `verdict` is what the client was told.
     pub fn document(&self, a: &Arrival<'_>, report: &Report, verdict: &Verdict) {
+        self.commit([self.prepare(a, report, verdict)]);
+    }
+
+    /// Everything costly about recording a document, done without the lock, so a request's
+    /// documents can be committed under one lock (see `commit`).
+    pub fn prepare(&self, a: &Arrival<'_>, report: &Report, verdict: &Verdict) -> Pending {
         let (label, error_code, message) = match verdict {
             Verdict::Accepted => ("accepted", None, None),
             Verdict::Unprocessed(u) => (
@@ -175,14 +188,15 @@ impl State {
                 message: d.message.clone(),
             })
             .collect();
-        // Read outside the lock, once, for the record and the trace checks.
-        let entity = if report.is_accepted() {
-            Entity::from_slice(a.document).ok()
+        // Read once, for the record and the trace checks.
+        let tracked = if report.is_accepted() {
+            Tracked::from_slice(a.document).ok()
         } else {
             None
         };
-        let trace_id = entity.as_ref().and_then(|e| e.trace_id.clone());
-        self.push(
+        let trace_id = tracked.as_ref().and_then(|e| e.trace_id.clone());
+        let accepted = matches!(verdict, Verdict::Accepted);
+        self.pending(
             a,
             label,
             report.id().map(str::to_owned),
@@ -190,15 +204,13 @@ impl State {
             error_code,
             message,
             diagnostics,
-            entity
-                .as_ref()
-                .filter(|_| matches!(verdict, Verdict::Accepted)),
-        );
+            tracked.filter(|_| accepted),
+        )
     }
 
     /// Records a datagram the daemon would drop, or an OTLP payload (not validated), with why.
     pub fn other(&self, a: &Arrival<'_>, label: &'static str, why: &str) {
-        self.push(
+        let p = self.pending(
             a,
             label,
             None,
@@ -208,10 +220,11 @@ impl State {
             vec![],
             None,
         );
+        self.commit([p]);
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push(
+    fn pending(
         &self,
         a: &Arrival<'_>,
         verdict: &'static str,
@@ -220,51 +233,72 @@ impl State {
         error_code: Option<String>,
         message: Option<String>,
         diagnostics: Vec<DiagnosticRecord>,
-        track: Option<&Entity>,
-    ) {
+        track: Option<Tracked>,
+    ) -> Pending {
+        Pending {
+            record: Record {
+                seq: 0,
+                source: a.source,
+                time: now(),
+                request: a.request,
+                attempt: a.attempt,
+                index: a.index,
+                verdict,
+                id,
+                trace_id,
+                error_code,
+                message,
+                bytes: a.document.len(),
+                diagnostics,
+            },
+            track,
+            document: self
+                .file
+                .as_ref()
+                .map(|_| String::from_utf8_lossy(a.document).into_owned()),
+        }
+    }
+
+    /// Records prepared documents in order, under one lock.
+    pub fn commit(&self, batch: impl IntoIterator<Item = Pending>) {
         let mut inner = self.lock();
-        inner.seq += 1;
-        let record = Record {
-            seq: inner.seq,
-            source: a.source,
-            time: now(),
-            request: a.request,
-            attempt: a.attempt,
-            index: a.index,
-            verdict,
-            id,
-            trace_id,
-            error_code,
-            message,
-            bytes: a.document.len(),
-            diagnostics,
-        };
-        *inner
-            .by_source
-            .entry(a.source)
-            .or_default()
-            .entry(verdict)
-            .or_default() += 1;
-        if let Some(entity) = track {
-            inner.tracker.add(entity, a.document.len());
+        let mut file = self
+            .file
+            .as_ref()
+            .map(|f| f.lock().unwrap_or_else(|e| e.into_inner()));
+        for p in batch {
+            let Pending {
+                mut record,
+                track,
+                document,
+            } = p;
+            inner.seq += 1;
+            record.seq = inner.seq;
+            *inner
+                .by_source
+                .entry(record.source)
+                .or_default()
+                .entry(record.verdict)
+                .or_default() += 1;
+            if let Some(entity) = &track {
+                inner.tracker.add(entity, record.bytes);
+            }
+            let problem = record.verdict != "accepted"
+                || record.diagnostics.iter().any(|d| d.severity != "lint");
+            if problem && inner.problems.len() < MAX_KEPT_RECORDS {
+                inner.problems.push(record.clone());
+            }
+            if let (Some(f), Some(document)) = (file.as_mut(), document) {
+                let mut line = serde_json::to_value(&record).unwrap_or_default();
+                line["document"] = serde_json::Value::String(document);
+                let _ = writeln!(f, "{line}");
+            }
+            if inner.records.len() >= MAX_KEPT_RECORDS {
+                inner.records.pop_front();
+                inner.dropped_records += 1;
+            }
+            inner.records.push_back(record);
         }
-        let problem =
-            verdict != "accepted" || record.diagnostics.iter().any(|d| d.severity != "lint");
-        if problem && inner.problems.len() < MAX_KEPT_RECORDS {
-            inner.problems.push(record.clone());
-        }
-        if let Some(file) = &self.file {
-            let mut line = serde_json::to_value(&record).unwrap_or_default();
-            line["document"] =
-                serde_json::Value::String(String::from_utf8_lossy(a.document).into_owned());
-            let mut f = file.lock().unwrap_or_else(|e| e.into_inner());
-            let _ = writeln!(f, "{line}");
-        }
-        if inner.records.len() >= MAX_KEPT_RECORDS {
-            inner.records.pop_front();
-            inner.dropped_records += 1;
-        }
-        inner.records.push_back(record);
     }
 
     pub fn flush(&self) {
