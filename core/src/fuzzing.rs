@@ -10,7 +10,7 @@ use crate::model::{
     AnnotationValue, Cause, CauseDetails, Entity, Exception, Http, HttpRequest, HttpResponse,
     StackFrame,
 };
-use crate::request::{process, put_trace_segments};
+use crate::request::{process, put_trace_segments, DOCUMENTS_MEMBER};
 use crate::{validate, verdict, Severity, Verdict};
 
 /// Any bytes: validation is deterministic, the verdict agrees with the diagnostics, and a
@@ -86,7 +86,9 @@ pub fn put_request(data: &[u8]) {
         return;
     }
     let mut seen = Vec::new();
+    let mut documents = Vec::new();
     let processed = process(&body, |ev| {
+        documents.push(ev.document.to_vec());
         seen.push((
             ev.index,
             ev.report.id().map(str::to_owned),
@@ -94,6 +96,18 @@ pub fn put_request(data: &[u8]) {
         ))
     })
     .expect("200 means processed");
+    // Documents are decoded while the body is scanned: they must be what serde_json decodes
+    // (where it can: it refuses lone surrogates, which decode to U+FFFD here).
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) {
+        if let Some(list) = v.get(DOCUMENTS_MEMBER).and_then(|d| d.as_array()) {
+            let decoded: Vec<Vec<u8>> = list
+                .iter()
+                .filter_map(|d| d.as_str())
+                .map(|d| d.as_bytes().to_vec())
+                .collect();
+            assert_eq!(documents, decoded, "documents decoded differently");
+        }
+    }
     let expected: Vec<_> = seen
         .iter()
         .filter_map(|(_, _, v)| match v {
