@@ -268,6 +268,11 @@ impl<'a> Scanner<'a> {
 
     #[inline(always)]
     pub fn ws(&mut self) {
+        // Compact JSON has no whitespace, and every whitespace byte is at most b' ': one
+        // comparison settles the common case.
+        if self.b.get(self.i).is_some_and(|&c| c > b' ') {
+            return;
+        }
         while let Some(&c) = self.b.get(self.i) {
             if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
                 self.i += 1;
