@@ -116,25 +116,26 @@ impl<'a> Validator<'a, '_> {
     // store-forwarding stall per member (seen with perf annotate).
     pub(crate) fn check(&mut self, path: &Path<'_, 'a>, spec: &Spec) -> Result<(), Stop> {
         let kind = self.s.kind()?;
-        match (*spec, kind) {
-            (Spec::Any, _) => self.s.skip(),
-            (Spec::Str, Kind::String) => {
-                self.string_limited(path, crate::limits::MAX_STRING_CHARS)?;
-                Ok(())
-            }
-            (Spec::Text, Kind::String) => self.s.string().map(drop),
-            (Spec::OneOf(values, code), Kind::String) => {
+        // Matched by reference, spec first: a (Spec, Kind) tuple was a copy of the spec per
+        // member (cachegrind: 9% of the validator's instructions).
+        match spec {
+            Spec::Any => self.s.skip(),
+            Spec::Str if kind == Kind::String => self
+                .string_limited(path, crate::limits::MAX_STRING_CHARS)
+                .map(drop),
+            Spec::Text if kind == Kind::String => self.s.string().map(drop),
+            Spec::OneOf(values, code) if kind == Kind::String => {
                 let s = self.s.string()?;
                 let text = self.text(s);
                 if !values.contains(&text) {
                     let msg = format!("{text:?} is not one of {values:?}");
-                    self.emit(code, path, None, Some(s.start), msg);
+                    self.emit(*code, path, None, Some(s.start), msg);
                 }
                 Ok(())
             }
-            (Spec::Bool, Kind::Bool) => self.s.boolean().map(drop),
-            (Spec::Number, Kind::Number) => self.s.number().map(drop),
-            (Spec::Int | Spec::IntOrNull, Kind::Number) => {
+            Spec::Bool if kind == Kind::Bool => self.s.boolean().map(drop),
+            Spec::Number if kind == Kind::Number => self.s.number().map(drop),
+            Spec::Int | Spec::IntOrNull if kind == Kind::Number => {
                 let n = self.s.number()?;
                 if !n.integer {
                     let msg = format!(
@@ -145,11 +146,11 @@ impl<'a> Validator<'a, '_> {
                 }
                 Ok(())
             }
-            (Spec::IntOrNull, Kind::Null) => self.s.null(),
-            (Spec::Obj(table), Kind::Object) => self.object(path, table),
-            (Spec::StrArray, Kind::Array) => self.array(path, &Spec::Str),
-            (Spec::ObjArray(table), Kind::Array) => self.array(path, &Spec::Obj(table)),
-            (spec, kind) => self.wrong_type(path, kind, expected(spec)),
+            Spec::IntOrNull if kind == Kind::Null => self.s.null(),
+            Spec::Obj(table) if kind == Kind::Object => self.object(path, table),
+            Spec::StrArray if kind == Kind::Array => self.array(path, &Spec::Str),
+            Spec::ObjArray(table) if kind == Kind::Array => self.array(path, &Spec::Obj(table)),
+            _ => self.wrong_type(path, kind, expected(spec)),
         }
     }
 
@@ -202,7 +203,7 @@ impl<'a> Validator<'a, '_> {
     }
 }
 
-fn expected(spec: Spec) -> &'static str {
+fn expected(spec: &Spec) -> &'static str {
     match spec {
         Spec::Str | Spec::Text | Spec::OneOf(..) => "a string",
         Spec::Bool => "a boolean",
