@@ -9,8 +9,41 @@ pub(crate) enum HexForm {
     Bad,
 }
 
+/// Whether all 8 bytes are lower-case hex digits, in a few word operations: ids are checked
+/// on every entity. Only ever answers for 8 bytes; anything else goes to `hex_run_bytes`.
+#[inline]
+fn lower_hex_8(x: u64) -> bool {
+    const F0: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const fn each(b: u8) -> u64 {
+        0x0101_0101_0101_0101 * b as u64
+    }
+    // Each term keeps only high nibbles, so a byte of it is zero exactly when its test holds.
+    // A carry or borrow between bytes only starts at a byte that fails anyway.
+    let not_digit = ((x & F0) ^ each(0x30)) | ((x.wrapping_add(each(6)) & F0) ^ each(0x30));
+    let not_letter = ((x & F0) ^ each(0x60))
+        | ((x.wrapping_add(each(9)) & F0) ^ each(0x60))
+        | ((x.wrapping_sub(each(1)) & F0) ^ each(0x60));
+    // High bit of each byte: set when the byte is not zero (bytes here are multiples of 0x10,
+    // so halving them moves no bit across bytes and adding 0x78 carries out of none).
+    let nonzero = |v: u64| ((v >> 1).wrapping_add(each(0x78))) & each(0x80);
+    nonzero(not_digit) & nonzero(not_letter) == 0
+}
+
 #[inline]
 fn hex_run(b: &[u8]) -> HexForm {
+    if b.len().is_multiple_of(8)
+        && b.chunks_exact(8).all(|c| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            lower_hex_8(u64::from_le_bytes(w))
+        })
+    {
+        return HexForm::Lower;
+    }
+    hex_run_bytes(b)
+}
+
+fn hex_run_bytes(b: &[u8]) -> HexForm {
     let mut upper = false;
     for &c in b {
         match c {
@@ -54,6 +87,31 @@ pub(crate) fn trace_id(b: &[u8]) -> HexForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn word_check_agrees_with_the_byte_loop(b in proptest::collection::vec(prop_oneof![
+            0x2fu8..0x3b, 0x40u8..0x48, 0x5fu8..0x68, Just(0u8), Just(0xffu8), Just(0xfau8), any::<u8>()
+        ], 0..40)) {
+            prop_assert_eq!(hex_run(&b), hex_run_bytes(&b));
+        }
+    }
+
+    #[test]
+    fn every_byte_value_in_every_position() {
+        for pos in 0..8 {
+            for c in 0..=255u8 {
+                let mut w = *b"0123abcd";
+                w[pos] = c;
+                assert_eq!(
+                    lower_hex_8(u64::from_le_bytes(w)),
+                    hex_run_bytes(&w) == HexForm::Lower,
+                    "{c:#x} at {pos}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn trace_ids() {
