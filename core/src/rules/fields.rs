@@ -71,12 +71,8 @@ pub(crate) fn fingerprint_in(doc: &[u8], key: Str<'_>) -> u64 {
         Some(eight) => {
             let mut w = [0u8; 8];
             w.copy_from_slice(eight);
-            let keep = len.min(7);
-            let mask = if keep == 0 {
-                0
-            } else {
-                u64::MAX >> (64 - 8 * keep)
-            };
+            // The key's first bytes, up to seven; no branch for empty or long keys.
+            let mask = (1u64 << (8 * len.min(7))) - 1;
             (u64::from_le_bytes(w) & mask) | ((len as u64) << 56)
         }
         None => fingerprint(key.raw),
