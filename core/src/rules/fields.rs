@@ -212,3 +212,18 @@ fn expected(spec: &Spec) -> &'static str {
         Spec::ObjArray(_) => "an array of objects",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_key_read_in_place_has_the_fingerprint_of_its_text(key in "[a-z_\u{e9}]{0,12}", after in "[\"x:]{0,12}") {
+            let doc = format!("\"{key}\"{after}");
+            let k = Str { raw: &doc.as_bytes()[1..1 + key.len()], escaped: false, start: 0 };
+            prop_assert_eq!(fingerprint_in(doc.as_bytes(), k), fingerprint(key.as_bytes()));
+        }
+    }
+}
