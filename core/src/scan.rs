@@ -4,6 +4,13 @@
 
 use crate::limits::MAX_DEPTH;
 
+mod search;
+mod unescape;
+
+use search::{copy_to_stop, find_stop, skip_digits};
+use unescape::decode_escape;
+pub(crate) use unescape::unescape_into;
+
 /// Why scanning stopped early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stop {
@@ -104,141 +111,6 @@ impl Kind {
             Kind::Null => "null",
         }
     }
-}
-
-// Bytes a string scan must look at: quote, backslash and control characters.
-static STRING_STOP: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = true;
-        i += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t
-};
-
-/// The index of the first byte at or after `i` that a string scan must look at (quote,
-/// backslash or control character), or `b.len()`, and whether that byte is a quote (known
-/// from the comparison already made: reading the byte again would put one more load on the
-/// parse's critical path). Sixteen bytes per step: strings are most of a document's bytes.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn find_stop(b: &[u8], mut i: usize) -> (usize, bool) {
-    use std::arch::x86_64::*;
-    // SAFETY: SSE2 is part of x86_64; every load reads 16 bytes inside `b` (i + 16 <= len).
-    unsafe {
-        let quote = _mm_set1_epi8(b'"' as i8);
-        let backslash = _mm_set1_epi8(b'\\' as i8);
-        let below = _mm_set1_epi8(0x1f);
-        while i + 16 <= b.len() {
-            let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-            // x <= 0x1f (unsigned) exactly when max(x, 0x1f) == 0x1f.
-            let q = _mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
-            let other = _mm_or_si128(
-                _mm_cmpeq_epi8(x, backslash),
-                _mm_cmpeq_epi8(_mm_max_epu8(x, below), below),
-            );
-            let m = q | _mm_movemask_epi8(other);
-            if m != 0 {
-                let n = m.trailing_zeros();
-                return (i + n as usize, q & (1 << n) != 0);
-            }
-            i += 16;
-        }
-    }
-    let i = skip_plain_bytes(b, i);
-    (i, b.get(i) == Some(&b'"'))
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-fn find_stop(b: &[u8], i: usize) -> (usize, bool) {
-    let i = skip_plain_bytes(b, i);
-    (i, b.get(i) == Some(&b'"'))
-}
-
-fn skip_plain_bytes(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && !STRING_STOP[b[i] as usize] {
-        i += 1;
-    }
-    i
-}
-
-/// `find_stop` that also appends the bytes before the stop to `out`.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn copy_to_stop(b: &[u8], mut i: usize, out: &mut Vec<u8>) -> (usize, bool) {
-    use std::arch::x86_64::*;
-    // Room for the rest of `b` plus one 16-byte store past it.
-    out.reserve(b.len() - i + 16);
-    let mut o = out.len();
-    let dst = out.as_mut_ptr();
-    // SAFETY: SSE2 is part of x86_64. Loads read 16 bytes inside `b` (i + 16 <= len). Each
-    // store writes 16 bytes at `o`, and `o - out.len()` never exceeds the bytes of `b`
-    // consumed since the reserve, so stores stay within the capacity reserved. Only bytes
-    // before the stop are counted in the length; `b` is valid UTF-8 and a stop byte is ASCII,
-    // so they end on a character boundary.
-    unsafe {
-        let quote = _mm_set1_epi8(b'"' as i8);
-        let backslash = _mm_set1_epi8(b'\\' as i8);
-        let below = _mm_set1_epi8(0x1f);
-        while i + 16 <= b.len() {
-            let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-            _mm_storeu_si128(dst.add(o) as *mut __m128i, x);
-            let q = _mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
-            let other = _mm_or_si128(
-                _mm_cmpeq_epi8(x, backslash),
-                _mm_cmpeq_epi8(_mm_max_epu8(x, below), below),
-            );
-            let m = q | _mm_movemask_epi8(other);
-            if m != 0 {
-                let n = m.trailing_zeros();
-                out.set_len(o + n as usize);
-                return (i + n as usize, q & (1 << n) != 0);
-            }
-            i += 16;
-            o += 16;
-        }
-        out.set_len(o);
-    }
-    let end = skip_plain_bytes(b, i);
-    out.extend_from_slice(&b[i..end]);
-    (end, b.get(end) == Some(&b'"'))
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-fn copy_to_stop(b: &[u8], i: usize, out: &mut Vec<u8>) -> (usize, bool) {
-    let end = skip_plain_bytes(b, i);
-    out.extend_from_slice(&b[i..end]);
-    (end, b.get(end) == Some(&b'"'))
-}
-
-/// The index of the first byte at or after `i` that is not an ASCII digit, or `b.len()`.
-#[inline]
-fn skip_digits(b: &[u8], mut i: usize) -> usize {
-    const NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-    const THREES: u64 = 0x3030_3030_3030_3030;
-    const SIXES: u64 = 0x0606_0606_0606_0606;
-    while let Some(eight) = b.get(i..i + 8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(eight);
-        let x = u64::from_le_bytes(w);
-        // A digit byte is 0x30..=0x39: high nibble 3, and still 3 after adding 6. A carry out
-        // of a byte only comes from a non-digit and only reaches later bytes, so the first
-        // non-digit is found correctly.
-        let not_digit = ((x & NIBBLES) ^ THREES) | ((x.wrapping_add(SIXES) & NIBBLES) ^ THREES);
-        if not_digit != 0 {
-            return i + (not_digit.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while matches!(b.get(i), Some(b'0'..=b'9')) {
-        i += 1;
-    }
-    i
 }
 
 pub(crate) struct Scanner<'a> {
@@ -618,148 +490,10 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Decodes the escapes of a string's raw text into `out`. Lone surrogates become U+FFFD, as
-/// lenient JSON readers do. `raw` must be valid UTF-8 (the whole document was checked).
-pub(crate) fn unescape_into(raw: &[u8], out: &mut String) {
-    // SAFETY: bytes are kept only up to a backslash or the end of `raw` (both character
-    // boundaries of valid UTF-8), and every escape appends a whole character, so `out` stays
-    // valid UTF-8.
-    let bytes = unsafe { out.as_mut_vec() };
-    bytes.clear();
-    let mut i = 0;
-    loop {
-        i = copy_plain(raw, i, bytes);
-        if i >= raw.len() {
-            return;
-        }
-        i = decode_escape(raw, i, bytes);
-    }
-}
-
-/// Appends `raw[i..]` up to the next backslash; returns the backslash's index or `raw.len()`.
-/// Documents inside a PutTraceSegments body have an escape every few bytes, so the runs are
-/// copied 16 bytes at a time rather than one by one.
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn copy_plain(raw: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
-    use std::arch::x86_64::*;
-    // Room for the rest of `raw` plus one 16-byte store past it.
-    out.reserve(raw.len() - i + 16);
-    let mut o = out.len();
-    let dst = out.as_mut_ptr();
-    // SAFETY: SSE2 is part of x86_64. Loads read 16 bytes inside `raw` (i + 16 <= len). Each
-    // store writes 16 bytes at `o`, and `o - out.len()` never exceeds the `i` consumed since
-    // the reserve, so stores stay within the capacity reserved. Only bytes copied from `raw`
-    // before the backslash are counted in the length.
-    unsafe {
-        let backslash = _mm_set1_epi8(b'\\' as i8);
-        while i + 16 <= raw.len() {
-            let x = _mm_loadu_si128(raw.as_ptr().add(i) as *const __m128i);
-            _mm_storeu_si128(dst.add(o) as *mut __m128i, x);
-            let m = _mm_movemask_epi8(_mm_cmpeq_epi8(x, backslash));
-            if m != 0 {
-                let n = m.trailing_zeros() as usize;
-                out.set_len(o + n);
-                return i + n;
-            }
-            i += 16;
-            o += 16;
-        }
-        out.set_len(o);
-    }
-    copy_plain_bytes(raw, i, out)
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-#[inline]
-fn copy_plain(raw: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
-    copy_plain_bytes(raw, i, out)
-}
-
-fn copy_plain_bytes(raw: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
-    let end = raw[i..]
-        .iter()
-        .position(|&c| c == b'\\')
-        .map_or(raw.len(), |n| i + n);
-    out.extend_from_slice(&raw[i..end]);
-    end
-}
-
-/// Appends the character the escape at `raw[i]` (a backslash) stands for; returns the index
-/// after the escape.
-#[inline]
-fn decode_escape(raw: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
-    let e = raw.get(i + 1).copied().unwrap_or(b'\\');
-    i += 2;
-    let simple = match e {
-        b'"' | b'\\' | b'/' => Some(e),
-        b'b' => Some(0x08),
-        b'f' => Some(0x0c),
-        b'n' => Some(b'\n'),
-        b'r' => Some(b'\r'),
-        b't' => Some(b'\t'),
-        _ => None,
-    };
-    if let Some(c) = simple {
-        out.push(c);
-        return i;
-    }
-    let decoded = match e {
-        b'u' => {
-            let hi = hex4(raw, i);
-            i += 4;
-            let mut ch = char::from_u32(hi);
-            if (0xD800..0xDC00).contains(&hi)
-                && raw.get(i) == Some(&b'\\')
-                && raw.get(i + 1) == Some(&b'u')
-            {
-                let lo = hex4(raw, i + 2);
-                if (0xDC00..0xE000).contains(&lo) {
-                    ch = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
-                    i += 6;
-                }
-            }
-            ch.unwrap_or('\u{FFFD}')
-        }
-        // Other ASCII bytes stand for themselves.
-        other if other.is_ascii() => char::from(other),
-        // Not a valid escape (the scanner never lets one through): consume only the
-        // backslash, so the multi-byte character after it is copied whole.
-        _ => {
-            i -= 1;
-            '\u{FFFD}'
-        }
-    };
-    let mut utf8 = [0u8; 4];
-    out.extend_from_slice(decoded.encode_utf8(&mut utf8).as_bytes());
-    i
-}
-
-fn hex4(raw: &[u8], at: usize) -> u32 {
-    let mut v = 0;
-    for k in 0..4 {
-        let d = match raw.get(at + k) {
-            Some(&c @ b'0'..=b'9') => c - b'0',
-            Some(&c @ b'a'..=b'f') => c - b'a' + 10,
-            Some(&c @ b'A'..=b'F') => c - b'A' + 10,
-            _ => 0,
-        };
-        v = v * 16 + u32::from(d);
-    }
-    v
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    fn naive(b: &[u8], mut i: usize) -> usize {
-        while i < b.len() && !(b[i] == b'"' || b[i] == b'\\' || b[i] < 0x20) {
-            i += 1;
-        }
-        i
-    }
 
     proptest! {
         #[test]
@@ -772,41 +506,6 @@ mod tests {
             prop_assert_eq!(n.to_f64(), text.parse::<f64>().ok(), "{}", text);
         }
 
-        #[test]
-        fn digit_skipping_agrees_with_the_byte_loop(b in proptest::collection::vec(prop_oneof![
-            0x2fu8..0x3b, Just(0xffu8), Just(0xfau8), Just(b'.'), any::<u8>()
-        ], 0..40), start in 0usize..40) {
-            let start = start.min(b.len());
-            let expected = start + b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
-            prop_assert_eq!(skip_digits(&b, start), expected);
-        }
-
-        #[test]
-        fn sixteen_byte_scan_agrees_with_the_byte_loop(b in proptest::collection::vec(prop_oneof![
-            Just(b'"'), Just(b'\\'), Just(0x1fu8), Just(0x20u8), Just(0x7fu8), Just(0x80u8), Just(0xffu8), any::<u8>(), 0x21u8..0x7e
-        ], 0..80), start in 0usize..80) {
-            let start = start.min(b.len());
-            let expected = naive(&b, start);
-            prop_assert_eq!(find_stop(&b, start), (expected, b.get(expected) == Some(&b'"')));
-        }
-    }
-}
-
-#[cfg(test)]
-mod unescape_tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// Every character as a `\u` escape (surrogate pairs above the BMP).
-    fn all_u_escapes(s: &str) -> String {
-        let mut out = String::new();
-        for unit in s.encode_utf16() {
-            out.push_str(&format!("\\u{unit:04x}"));
-        }
-        out
-    }
-
-    proptest! {
         #[test]
         fn decoding_while_scanning_agrees_with_scanning_then_decoding(
             content in proptest::collection::vec(prop_oneof![
@@ -843,26 +542,5 @@ mod unescape_tests {
                 prop_assert_eq!(&plain.lone_surrogates, &fused.lone_surrogates);
             }
         }
-
-        #[test]
-        fn unescaping_inverts_json_escaping(s in "(\\PC|[\"\\\\/\u{0}-\u{1f}]|é|\u{1F600}){0,80}") {
-            let escaped = serde_json::to_string(&s).unwrap();
-            let mut out = String::from("stale");
-            unescape_into(&escaped.as_bytes()[1..escaped.len() - 1], &mut out);
-            prop_assert_eq!(&out, &s);
-            unescape_into(all_u_escapes(&s).as_bytes(), &mut out);
-            prop_assert_eq!(&out, &s);
-        }
-    }
-
-    #[test]
-    fn escapes_decode_and_invalid_ones_stay_utf8() {
-        let mut out = String::new();
-        unescape_into(br#"a\"b\\c\/d\n\u00e9\ud83d\ude00\ud800x"#, &mut out);
-        assert_eq!(out, "a\"b\\c/d\né\u{1F600}\u{FFFD}x");
-        unescape_into("\\é!".as_bytes(), &mut out);
-        assert_eq!(out, "\u{FFFD}é!");
-        unescape_into(b"plain", &mut out);
-        assert_eq!(out, "plain");
     }
 }

@@ -1,0 +1,170 @@
+//! Finding where a string or a number ends, many bytes at a time: most of a document's bytes
+//! are inside strings, and epoch times have ten digits before the point.
+
+// Bytes a string scan must look at, for the bytes left over after the last 16.
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// For 16 bytes: a bit per quote, backslash or control character (the bytes a string scan
+/// must stop at), and a bit per quote.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn stops(x: std::arch::x86_64::__m128i) -> (u32, u32) {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86_64; these intrinsics only compute on registers.
+    unsafe {
+        let below = _mm_set1_epi8(0x1f);
+        let quote = _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8))) as u32;
+        let other = _mm_or_si128(
+            _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8)),
+            // x <= 0x1f (unsigned) exactly when max(x, 0x1f) == 0x1f.
+            _mm_cmpeq_epi8(_mm_max_epu8(x, below), below),
+        );
+        (quote | _mm_movemask_epi8(other) as u32, quote)
+    }
+}
+
+/// The index of the first byte at or after `i` that a string scan must look at (quote,
+/// backslash or control character), or `b.len()`, and whether that byte is a quote (known
+/// from the comparison already made: reading the byte again would put one more load on the
+/// parse's critical path). Sixteen bytes per step: strings are most of a document's bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn find_stop(b: &[u8], mut i: usize) -> (usize, bool) {
+    use std::arch::x86_64::*;
+    while i + 16 <= b.len() {
+        // SAFETY: the load reads 16 bytes inside `b` (i + 16 <= len); SSE2 is part of x86_64.
+        let x = unsafe { _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i) };
+        let (any, quote) = stops(x);
+        if any != 0 {
+            let n = any.trailing_zeros();
+            return (i + n as usize, quote & (1 << n) != 0);
+        }
+        i += 16;
+    }
+    let i = skip_plain_bytes(b, i);
+    (i, b.get(i) == Some(&b'"'))
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+pub(super) fn find_stop(b: &[u8], i: usize) -> (usize, bool) {
+    let i = skip_plain_bytes(b, i);
+    (i, b.get(i) == Some(&b'"'))
+}
+
+fn skip_plain_bytes(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && !STRING_STOP[b[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
+/// `find_stop` that also appends the bytes before the stop to `out`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn copy_to_stop(b: &[u8], mut i: usize, out: &mut Vec<u8>) -> (usize, bool) {
+    use std::arch::x86_64::*;
+    // Room for the rest of `b` plus one 16-byte store past it.
+    out.reserve(b.len() - i + 16);
+    let mut o = out.len();
+    let dst = out.as_mut_ptr();
+    // SAFETY: SSE2 is part of x86_64. Loads read 16 bytes inside `b` (i + 16 <= len). Each
+    // store writes 16 bytes at `o`, and `o - out.len()` never exceeds the bytes of `b`
+    // consumed since the reserve, so stores stay within the capacity reserved. Only bytes
+    // before the stop are counted in the length; `b` is valid UTF-8 and a stop byte is ASCII,
+    // so they end on a character boundary.
+    unsafe {
+        while i + 16 <= b.len() {
+            let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+            _mm_storeu_si128(dst.add(o) as *mut __m128i, x);
+            let (any, quote) = stops(x);
+            if any != 0 {
+                let n = any.trailing_zeros();
+                out.set_len(o + n as usize);
+                return (i + n as usize, quote & (1 << n) != 0);
+            }
+            i += 16;
+            o += 16;
+        }
+        out.set_len(o);
+    }
+    let end = skip_plain_bytes(b, i);
+    out.extend_from_slice(&b[i..end]);
+    (end, b.get(end) == Some(&b'"'))
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+pub(super) fn copy_to_stop(b: &[u8], i: usize, out: &mut Vec<u8>) -> (usize, bool) {
+    let end = skip_plain_bytes(b, i);
+    out.extend_from_slice(&b[i..end]);
+    (end, b.get(end) == Some(&b'"'))
+}
+
+/// The index of the first byte at or after `i` that is not an ASCII digit, or `b.len()`.
+#[inline]
+pub(super) fn skip_digits(b: &[u8], mut i: usize) -> usize {
+    const NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    const SIXES: u64 = 0x0606_0606_0606_0606;
+    while let Some(eight) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(eight);
+        let x = u64::from_le_bytes(w);
+        // A digit byte is 0x30..=0x39: high nibble 3, and still 3 after adding 6. A carry out
+        // of a byte only comes from a non-digit and only reaches later bytes, so the first
+        // non-digit is found correctly.
+        let not_digit = ((x & NIBBLES) ^ THREES) | ((x.wrapping_add(SIXES) & NIBBLES) ^ THREES);
+        if not_digit != 0 {
+            return i + (not_digit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while matches!(b.get(i), Some(b'0'..=b'9')) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn naive(b: &[u8], mut i: usize) -> usize {
+        while i < b.len() && !(b[i] == b'"' || b[i] == b'\\' || b[i] < 0x20) {
+            i += 1;
+        }
+        i
+    }
+
+    proptest! {
+        #[test]
+        fn digit_skipping_agrees_with_the_byte_loop(b in proptest::collection::vec(prop_oneof![
+            0x2fu8..0x3b, Just(0xffu8), Just(0xfau8), Just(b'.'), any::<u8>()
+        ], 0..40), start in 0usize..40) {
+            let start = start.min(b.len());
+            let expected = start + b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+            prop_assert_eq!(skip_digits(&b, start), expected);
+        }
+
+        #[test]
+        fn sixteen_byte_scan_agrees_with_the_byte_loop(b in proptest::collection::vec(prop_oneof![
+            Just(b'"'), Just(b'\\'), Just(0x1fu8), Just(0x20u8), Just(0x7fu8), Just(0x80u8), Just(0xffu8), any::<u8>(), 0x21u8..0x7e
+        ], 0..80), start in 0usize..80) {
+            let start = start.min(b.len());
+            let expected = naive(&b, start);
+            prop_assert_eq!(find_stop(&b, start), (expected, b.get(expected) == Some(&b'"')));
+        }
+    }
+}
