@@ -113,6 +113,12 @@ impl Kind {
     }
 }
 
+/// The escapes of two bytes, backslash included: `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`.
+#[inline(always)]
+fn is_short_escape(c: u8) -> bool {
+    matches!(c, b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't')
+}
+
 pub(crate) struct Scanner<'a> {
     pub b: &'a [u8],
     pub i: usize,
@@ -181,21 +187,13 @@ impl<'a> Scanner<'a> {
             let quote;
             (i, quote) = find_stop(b, i);
             if quote {
-                self.i = i + 1;
-                return Ok(Str {
-                    raw: &b[start + 1..i],
-                    escaped,
-                    start,
-                });
+                return Ok(self.closed(start, i, escaped));
             }
             match b.get(i) {
                 Some(b'\\') => {
                     escaped = true;
                     // The two-byte escapes are most of them in escaped documents: no call.
-                    if matches!(
-                        b.get(i + 1),
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't')
-                    ) {
+                    if b.get(i + 1).is_some_and(|&c| is_short_escape(c)) {
                         i += 2;
                         continue;
                     }
@@ -224,22 +222,14 @@ impl<'a> Scanner<'a> {
         let b = self.b;
         let (mut i, quote) = find_stop(b, start + 1);
         if quote {
-            self.i = i + 1;
-            return Ok(Str {
-                raw: &b[start + 1..i],
-                escaped: false,
-                start,
-            });
+            return Ok(self.closed(start, i, false));
         }
         out.extend_from_slice(&b[start + 1..i]);
         loop {
             self.i = i;
             match b.get(i) {
                 Some(b'\\') => {
-                    if matches!(
-                        b.get(i + 1),
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't')
-                    ) {
+                    if b.get(i + 1).is_some_and(|&c| is_short_escape(c)) {
                         // Valid as it stands: decode it without the checking call.
                         self.i = decode_escape(b, i, out);
                     } else {
@@ -253,20 +243,27 @@ impl<'a> Scanner<'a> {
             let quote;
             (i, quote) = copy_to_stop(b, self.i, out);
             if quote {
-                self.i = i + 1;
-                return Ok(Str {
-                    raw: &b[start + 1..i],
-                    escaped: true,
-                    start,
-                });
+                return Ok(self.closed(start, i, true));
             }
+        }
+    }
+
+    /// The string from the quote at `start` to the closing quote at `end`; the cursor moves
+    /// past it.
+    #[inline(always)]
+    fn closed(&mut self, start: usize, end: usize, escaped: bool) -> Str<'a> {
+        self.i = end + 1;
+        Str {
+            raw: &self.b[start + 1..end],
+            escaped,
+            start,
         }
     }
 
     fn escape(&mut self, string_start: usize) -> Result<(), Stop> {
         self.i += 1;
         match self.b.get(self.i) {
-            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+            Some(&c) if is_short_escape(c) => {
                 self.i += 1;
                 Ok(())
             }
