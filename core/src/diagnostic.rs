@@ -1,6 +1,7 @@
 //! Diagnostics and the per-document report.
 
 use crate::codes::{Code, Severity};
+use crate::outline::EntityOutline;
 
 /// One problem found in a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +49,7 @@ pub fn line_col(doc: &[u8], offset: usize) -> (usize, usize) {
 }
 
 /// Everything the validator learned about one document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     /// Every problem, in the order found.
     pub diagnostics: Vec<Diagnostic>,
@@ -63,9 +64,25 @@ pub struct Report {
     pub omitted: usize,
     // Rank of the rejection that decides the verdict so far.
     best_reject: Option<crate::verdict::Rank>,
+    pub(crate) outlining: bool,
+    pub(crate) outline: Vec<EntityOutline>,
 }
 
 impl Report {
+    /// A report that also keeps the outline of every entity (see [`Report::outline`]).
+    pub fn outlining() -> Report {
+        Report {
+            outlining: true,
+            ..Report::default()
+        }
+    }
+
+    /// Each segment and subsegment in document order (the top-level entity first), when the
+    /// report was made with [`Report::outlining`] and the document is an object that parsed.
+    pub fn outline(&self) -> &[EntityOutline] {
+        &self.outline
+    }
+
     /// No diagnostic makes X-Ray reject the document.
     pub fn is_accepted(&self) -> bool {
         !self
@@ -119,5 +136,6 @@ impl Report {
         self.set_id(None);
         self.independent_subsegment = false;
         self.bytes = 0;
+        self.outline.clear();
     }
 }

@@ -7,6 +7,8 @@
 //! - [`verdict`] turns a report into X-Ray's answer: accepted, or unprocessed with the `Id`,
 //!   `ErrorCode` and `Message` X-Ray really returns.
 //! - [`request::put_trace_segments`] answers a whole request body as the service does.
+//! - [`outline`]: on request, the same pass also notes each entity's ids, name and times
+//!   (byte ranges, no copies) for checks across documents.
 //! - [`model`] holds serde types for reading and writing documents (not used for validation).
 //!
 //! The rules follow the project's sourced specification; `RULES.md` beside this crate lists
@@ -19,6 +21,7 @@ mod diagnostic;
 pub mod fuzzing;
 pub mod limits;
 pub mod model;
+pub mod outline;
 mod path;
 pub mod request;
 pub mod restjson;

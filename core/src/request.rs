@@ -78,6 +78,16 @@ pub fn put_trace_segments(body: &[u8], request_id: &str) -> HttpResponse {
 /// Checks the envelope, then validates each document in order, telling `on_document` about it.
 pub fn process(
     body: &[u8],
+    on_document: impl FnMut(DocumentEvent<'_>),
+) -> Result<Processed, RequestError> {
+    process_with(body, Report::default(), on_document)
+}
+
+/// Like [`process`], validating into `report` (made with [`Report::outlining`] to get each
+/// document's outline in the event).
+pub fn process_with(
+    body: &[u8],
+    mut report: Report,
     mut on_document: impl FnMut(DocumentEvent<'_>),
 ) -> Result<Processed, RequestError> {
     let members = locate_documents(body)?;
@@ -91,7 +101,6 @@ pub fn process(
         documents: members.count,
         unprocessed: Vec::new(),
     };
-    let mut report = Report::default();
     for (index, place) in members.documents.iter().enumerate() {
         let doc = match place {
             Place::Body(r) => &body[r.clone()],

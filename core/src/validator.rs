@@ -68,6 +68,7 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
         }
         Err(Stop::Syntax { offset, message }) => {
             report.diagnostics.clear();
+            report.outline.clear();
             report.independent_subsegment = false;
             report.set_id(None);
             push(
@@ -80,6 +81,7 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
         }
         Err(Stop::Depth { offset }) => {
             report.diagnostics.clear();
+            report.outline.clear();
             report.independent_subsegment = false;
             report.set_id(None);
             let msg = format!("nesting deeper than {} levels", crate::limits::MAX_DEPTH);

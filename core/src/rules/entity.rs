@@ -6,6 +6,7 @@ use super::fields::Spec;
 use super::ids::{id16, trace_id, HexForm};
 use crate::codes::Code;
 use crate::limits::MAX_NAME_CHARS;
+use crate::outline::{EntityOutline, TextAt};
 use crate::path::Path;
 use crate::scan::{unescape_into, Kind, Num, Stop, Str};
 use crate::validator::Validator;
@@ -121,12 +122,19 @@ struct Entity {
     has_name: bool,
     has_start: bool,
     has_end: bool,
-    start: Option<f64>,
-    end: Option<f64>,
-    in_progress: bool,
-    type_subsegment: bool,
+    // Also what the validator checks times, in_progress and type with.
+    o: EntityOutline,
     // Placement depends on `type`, which may come last, so it is judged at the end.
     placed: [Option<(Field, usize)>; MAX_PLACED],
+}
+
+/// Where a string's text stands in the document.
+fn at(s: Str<'_>) -> TextAt {
+    let from = s.start + 1;
+    TextAt {
+        range: from..from + s.raw.len(),
+        escaped: s.escaped,
+    }
 }
 
 impl<'a> Validator<'a, '_> {
@@ -135,6 +143,10 @@ impl<'a> Validator<'a, '_> {
         let outer = self.entity_index;
         self.entity_index = self.entities;
         self.entities += 1;
+        if self.report.outlining {
+            // Its place is kept in document order; it is filled when the entity ends.
+            self.report.outline.push(EntityOutline::default());
+        }
         let start = self.s.i;
         self.s.enter()?;
         let mut e = Entity::default();
@@ -164,6 +176,12 @@ impl<'a> Validator<'a, '_> {
             self.member(&p, f, top, &mut e)?;
         }
         self.finish(path, top, start, &e);
+        if self.report.outlining {
+            e.o.parent = (!top).then_some(outer as usize);
+            if let Some(slot) = self.report.outline.get_mut(self.entity_index as usize) {
+                *slot = e.o;
+            }
+        }
         self.entity_index = outer;
         Ok(())
     }
@@ -179,39 +197,42 @@ impl<'a> Validator<'a, '_> {
             Field::Id => self.id(p, top, e),
             Field::TraceId => {
                 e.has_trace_id = true;
-                self.hex(
+                e.o.trace_id = self.hex(
                     p,
                     Code::TraceIdFormat,
                     trace_id,
                     "a trace id (1-xxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx)",
-                )
+                )?;
+                Ok(())
             }
             Field::ParentId => {
                 e.has_parent_id = true;
-                self.hex(p, Code::ParentIdFormat, id16, "16 hex digits")
+                e.o.parent_id = self.hex(p, Code::ParentIdFormat, id16, "16 hex digits")?;
+                Ok(())
             }
             Field::Type => self.kind_of(p, e),
             Field::Name => {
                 e.has_name = true;
-                self.name(p)
+                e.o.name = self.name(p)?;
+                Ok(())
             }
             Field::StartTime => {
                 e.has_start = true;
-                e.start = self.time(p, Code::StartTimeType)?;
+                e.o.start_time = self.time(p, Code::StartTimeType)?;
                 Ok(())
             }
             Field::EndTime => {
                 e.has_end = true;
-                e.end = self.time(p, Code::EndTimeType)?;
+                e.o.end_time = self.time(p, Code::EndTimeType)?;
                 Ok(())
             }
             Field::InProgress => match self.s.kind()? {
                 Kind::Bool => {
-                    e.in_progress = self.s.boolean()?;
+                    e.o.in_progress = self.s.boolean()?;
                     Ok(())
                 }
                 kind => {
-                    e.in_progress = false;
+                    e.o.in_progress = false;
                     self.wrong_type(p, kind, "a boolean")
                 }
             },
@@ -242,6 +263,7 @@ impl<'a> Validator<'a, '_> {
             Kind::String => {
                 let s = self.s.string()?;
                 self.hex_form(p, s, Code::IdFormat, id16, "16 hex digits");
+                e.o.id = Some(at(s));
                 if top {
                     if s.escaped {
                         unescape_into(s.raw, &mut self.scratch);
@@ -253,6 +275,7 @@ impl<'a> Validator<'a, '_> {
                 Ok(())
             }
             kind => {
+                e.o.id = None;
                 if top {
                     self.report.set_id(None);
                 }
@@ -261,21 +284,22 @@ impl<'a> Validator<'a, '_> {
         }
     }
 
-    /// A string that must have a hex form; other kinds get `code` too.
+    /// A string that must have a hex form; other kinds get `code` too. Returns where the
+    /// string is, when it is one.
     fn hex(
         &mut self,
         p: &Path<'_, 'a>,
         code: Code,
         form: fn(&[u8]) -> HexForm,
         what: &str,
-    ) -> Result<(), Stop> {
+    ) -> Result<Option<TextAt>, Stop> {
         match self.s.kind()? {
             Kind::String => {
                 let s = self.s.string()?;
                 self.hex_form(p, s, code, form, what);
-                Ok(())
+                Ok(Some(at(s)))
             }
-            kind => self.not_a_string(p, kind, code),
+            kind => self.not_a_string(p, kind, code).map(|()| None),
         }
     }
 
@@ -322,24 +346,24 @@ impl<'a> Validator<'a, '_> {
         match self.s.kind()? {
             Kind::String => {
                 let s = self.s.string()?;
-                e.type_subsegment = self.text(s) == "subsegment";
-                if !e.type_subsegment {
+                e.o.subsegment_type = self.text(s) == "subsegment";
+                if !e.o.subsegment_type {
                     let msg = format!("type {:?} is not \"subsegment\"", self.text(s));
                     self.emit(Code::TypeValue, p, None, Some(s.start), msg);
                 }
                 Ok(())
             }
             kind => {
-                e.type_subsegment = false;
+                e.o.subsegment_type = false;
                 self.wrong_type(p, kind, "a string")
             }
         }
     }
 
-    fn name(&mut self, p: &Path<'_, 'a>) -> Result<(), Stop> {
+    fn name(&mut self, p: &Path<'_, 'a>) -> Result<Option<TextAt>, Stop> {
         let kind = self.s.kind()?;
         if kind != Kind::String {
-            return self.not_a_string(p, kind, Code::NameType);
+            return self.not_a_string(p, kind, Code::NameType).map(|()| None);
         }
         let s = self.s.string()?;
         let check = super::names::check(self.text(s));
@@ -363,7 +387,7 @@ impl<'a> Validator<'a, '_> {
                 "name has a backslash: the guide allows it, AWS's schema does not".into(),
             );
         }
-        Ok(())
+        Ok(Some(at(s)))
     }
 
     /// A time in epoch seconds; returns its value when it is a finite number.
@@ -446,9 +470,9 @@ impl<'a> Validator<'a, '_> {
     }
 
     fn finish(&mut self, path: &Path<'_, 'a>, top: bool, start: usize, e: &Entity) {
-        let subsegment = !top || e.type_subsegment;
+        let subsegment = !top || e.o.subsegment_type;
         if top {
-            self.report.independent_subsegment = e.type_subsegment;
+            self.report.independent_subsegment = e.o.subsegment_type;
         }
         let at = Some(start);
         let missing = |v: &mut Self, code: Code, field: &str| {
@@ -460,7 +484,7 @@ impl<'a> Validator<'a, '_> {
         if top && !e.has_trace_id {
             missing(self, Code::TraceIdMissing, "trace_id");
         }
-        if top && e.type_subsegment && !e.has_parent_id {
+        if top && e.o.subsegment_type && !e.has_parent_id {
             missing(self, Code::ParentIdMissing, "parent_id");
         }
         if !e.has_name {
@@ -469,7 +493,7 @@ impl<'a> Validator<'a, '_> {
         if !e.has_start {
             missing(self, Code::StartTimeMissing, "start_time");
         }
-        if !e.in_progress && !e.has_end {
+        if !e.o.in_progress && !e.has_end {
             self.emit(
                 Code::EndTimeMissing,
                 path,
@@ -478,7 +502,7 @@ impl<'a> Validator<'a, '_> {
                 "end_time is required unless in_progress is true".into(),
             );
         }
-        if e.in_progress && e.has_end {
+        if e.o.in_progress && e.has_end {
             self.emit(
                 Code::InProgressWithEndTime,
                 path,
@@ -487,7 +511,7 @@ impl<'a> Validator<'a, '_> {
                 "in_progress is true but end_time is set".into(),
             );
         }
-        if let (Some(s), Some(t)) = (e.start, e.end) {
+        if let (Some(s), Some(t)) = (e.o.start_time, e.o.end_time) {
             if t < s {
                 self.emit(
                     Code::TimeOrder,
