@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::cli::OutputFormat;
-use crate::client::{SendError, Signer, Target};
+use crate::client::{Payload, SendError, Signer, Target};
 use crate::exit;
 
 /// Longest run accepted, so a mistyped duration cannot keep a machine busy for hours.
@@ -150,14 +150,16 @@ pub fn main(args: BenchArgs) -> u8 {
 }
 
 pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
-    let bodies: Arc<Vec<Vec<u8>>> = Arc::new(
+    let bodies: Arc<Vec<Payload>> = Arc::new(
         (0..BODIES as u64)
             .map(|r| {
                 let docs: Vec<String> = (0..args.batch as u64)
                     .map(|k| document(r << 20 | k, args.document_bytes))
                     .collect();
-                serde_json::to_vec(&serde_json::json!({ "TraceSegmentDocuments": docs }))
-                    .unwrap_or_default()
+                Payload::new(
+                    serde_json::to_vec(&serde_json::json!({ "TraceSegmentDocuments": docs }))
+                        .unwrap_or_default(),
+                )
             })
             .collect(),
     );
@@ -172,7 +174,7 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
             let mut i = w;
             // Bounded by the deadline; each request by its own timeout.
             while Instant::now() < deadline {
-                let body = bodies[i % bodies.len()].clone();
+                let body = &bodies[i % bodies.len()];
                 i += 1;
                 let sent = Instant::now();
                 let result = target.put(body, Duration::from_secs(10)).await;

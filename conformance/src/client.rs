@@ -7,6 +7,8 @@ use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
 
 /// The SigV4 service name of X-Ray (spec 4.1).
 pub const SIGNING_NAME: &str = "xray";
@@ -20,8 +22,24 @@ pub struct Signer {
     pub secret_key: String,
 }
 
+/// A request body and its SHA-256 (hex), which SigV4 signs. Hashing once per body, not once per
+/// send, keeps a load run's generator from spending a third of its time in SHA-256.
+#[derive(Clone, Debug)]
+pub struct Payload {
+    pub bytes: Bytes,
+    sha256: String,
+}
+
+impl Payload {
+    pub fn new(body: impl Into<Bytes>) -> Payload {
+        let bytes = body.into();
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        Payload { bytes, sha256 }
+    }
+}
+
 impl Signer {
-    fn headers(&self, url: &str, body: &[u8]) -> Result<Vec<(String, String)>, String> {
+    fn headers(&self, url: &str, payload: &Payload) -> Result<Vec<(String, String)>, String> {
         let identity: Identity = Credentials::new(
             &self.access_key,
             &self.secret_key,
@@ -43,7 +61,7 @@ impl Signer {
             "POST",
             url,
             [("content-type", CONTENT_TYPE)].into_iter(),
-            SignableBody::Bytes(body),
+            SignableBody::Precomputed(payload.sha256.clone()),
         )
         .map_err(|e| e.to_string())?;
         let (instructions, _) = sign(request, &params)
@@ -61,7 +79,7 @@ impl Signer {
 pub struct Exchange {
     pub url: String,
     pub request_headers: Vec<(String, String)>,
-    pub request_body: Vec<u8>,
+    pub request_body: Bytes,
     pub status: u16,
     pub response_headers: Vec<(String, String)>,
     pub response_body: Vec<u8>,
@@ -153,12 +171,13 @@ impl Target {
     }
 
     /// Sends one PutTraceSegments body.
-    pub async fn put(&self, body: Vec<u8>, timeout: Duration) -> Result<Exchange, SendError> {
+    pub async fn put(&self, payload: &Payload, timeout: Duration) -> Result<Exchange, SendError> {
         let url = self.url();
         let mut headers = vec![("content-type".to_owned(), CONTENT_TYPE.to_owned())];
         if let Some(s) = &self.signer {
-            headers.extend(s.headers(&url, &body).map_err(SendError::Transport)?);
+            headers.extend(s.headers(&url, payload).map_err(SendError::Transport)?);
         }
+        let body = payload.bytes.clone();
         let mut req = self.client.post(&url).timeout(timeout);
         for (k, v) in &headers {
             req = req.header(k, v);

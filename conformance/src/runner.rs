@@ -11,7 +11,7 @@ use xray_fixtures::{check, Catalogue, Observed, Request};
 use xray_segment::{restjson, validate};
 
 use crate::cli::{RunArgs, Selection};
-use crate::client::{Exchange, SendError, Signer, Target};
+use crate::client::{Exchange, Payload, SendError, Signer, Target};
 use crate::exit;
 use crate::fresh_ids::Rewriter;
 use crate::known_failing;
@@ -294,7 +294,7 @@ async fn run_one(
         .map(|d| validate(d).id().map(str::to_owned))
         .collect();
     let started = Instant::now();
-    let sent = tokio::time::timeout(timeout, target.put(body, timeout)).await;
+    let sent = tokio::time::timeout(timeout, target.put(&Payload::new(body), timeout)).await;
     let mut result = CaseResult::new(&job, Status::Pass, String::new());
     result.millis = started.elapsed().as_millis() as u64;
     result.expected = case.outcomes.iter().map(|o| o.to_string()).collect();

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
-use xray_segment::request::{error_response, process, success_response, Processed};
-use xray_segment::{Unprocessed, Verdict};
+use xray_segment::request::{error_response, process_with, success_response, Processed};
+use xray_segment::{Report, Unprocessed, Verdict};
 
 use super::faults::{CallFault, Faults, INJECTED_ERROR_CODE, INJECTED_MESSAGE};
 use super::sigv4::{verify, Keys};
@@ -127,7 +127,7 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
     let mut ids = Vec::new();
     // Recorded together after the request, under one lock instead of one per document.
     let mut pending = Vec::new();
-    let result = process(&bytes, |ev| {
+    let result = process_with(&bytes, Report::outlining(), |ev| {
         ids.push(ev.report.id().map(str::to_owned));
         let mut verdict = ev.verdict.clone();
         if verdict.is_accepted() {

@@ -188,13 +188,13 @@ impl State {
                 message: d.message.clone(),
             })
             .collect();
-        // Read once, for the record and the trace checks.
+        // The report must be outlining (`Report::outlining`) for the trace checks to see it.
         let tracked = if report.is_accepted() {
-            Tracked::from_slice(a.document).ok()
+            Tracked::new(a.document, report.outline())
         } else {
             None
         };
-        let trace_id = tracked.as_ref().and_then(|e| e.trace_id.clone());
+        let trace_id = tracked.as_ref().map(|e| e.trace_id().to_owned());
         let accepted = matches!(verdict, Verdict::Accepted);
         self.pending(
             a,
@@ -280,7 +280,7 @@ impl State {
                 .or_default()
                 .entry(record.verdict)
                 .or_default() += 1;
-            if let Some(entity) = &track {
+            if let Some(entity) = track {
                 inner.tracker.add(entity, record.bytes);
             }
             let problem = record.verdict != "accepted"

@@ -2,9 +2,11 @@
 //! parents resolve, ids are unique, in-progress documents are completed, subsegments stay
 //! within their parent's time, and the trace stays within X-Ray's trace-document limits.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use xray_segment::outline::EntityOutline;
 
 pub use xray_segment::limits::{TRACE_BYTES_LOWER, TRACE_BYTES_UPPER};
 
@@ -12,31 +14,45 @@ pub use xray_segment::limits::{TRACE_BYTES_LOWER, TRACE_BYTES_UPPER};
 /// bounded memory.
 pub const MAX_TRACES: usize = 10_000;
 
-/// The fields the trace checks read, and nothing else. Reading each accepted document into the
-/// whole `model::Entity` (whose flattened unknown keys make serde buffer every value) cost
-/// `serve` more than validating it. The required fields are the model's.
-#[derive(Debug, Deserialize)]
+/// What the trace checks keep about one accepted document: each entity's id, name, parent and
+/// times, copied out of the outline the validator noted while validating it (reading the
+/// document a second time cost `serve` more than validating it).
+#[derive(Debug)]
 pub struct Tracked {
-    pub name: String,
-    pub id: String,
-    #[serde(default)]
-    pub trace_id: Option<String>,
-    pub start_time: f64,
-    #[serde(default)]
-    pub end_time: Option<f64>,
-    #[serde(default)]
-    pub in_progress: Option<bool>,
-    #[serde(default)]
-    pub parent_id: Option<String>,
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub subsegments: Option<Vec<Tracked>>,
+    trace_id: String,
+    /// In document order; the first is the top-level entity.
+    entities: Vec<(String, Node)>,
 }
 
 impl Tracked {
-    pub fn from_slice(document: &[u8]) -> serde_json::Result<Tracked> {
-        serde_json::from_slice(document)
+    /// `None` when the document has no trace id, or an entity lacks an id, a name or a start
+    /// time (such a document is not accepted anyway).
+    pub fn new(doc: &[u8], outline: &[EntityOutline]) -> Option<Tracked> {
+        let top = outline.first()?;
+        let trace_id = top.trace_id.as_ref()?.text(doc).into_owned();
+        let mut entities: Vec<(String, Node)> = Vec::with_capacity(outline.len());
+        for (i, o) in outline.iter().enumerate() {
+            let parent = match o.parent {
+                Some(p) => Some(entities.get(p)?.0.clone()),
+                None if i == 0 => o.parent_id.as_ref().map(|p| p.text(doc).into_owned()),
+                None => return None,
+            };
+            let node = Node {
+                parent,
+                embedded: i > 0,
+                independent: i == 0 && o.subsegment_type,
+                start: o.start_time?,
+                end: o.end_time,
+                in_progress: o.in_progress,
+                name: o.name.as_ref()?.text(doc).into_owned(),
+            };
+            entities.push((o.id.as_ref()?.text(doc).into_owned(), node));
+        }
+        Some(Tracked { trace_id, entities })
+    }
+
+    pub fn trace_id(&self) -> &str {
+        &self.trace_id
     }
 }
 
@@ -52,11 +68,13 @@ struct Node {
     name: String,
 }
 
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 #[derive(Debug, Default)]
 struct Trace {
     documents: usize,
     bytes: usize,
-    nodes: HashMap<String, Node>,
+    nodes: Map<String, Node>,
     duplicates: Vec<String>,
 }
 
@@ -78,20 +96,17 @@ pub struct TraceReport {
 
 #[derive(Default)]
 pub struct Tracker {
-    traces: HashMap<String, Trace>,
+    traces: Map<String, Trace>,
     /// Trace ids in the order first seen, so the oldest is forgotten first.
     order: VecDeque<String>,
     pub forgotten: u64,
 }
 
 impl Tracker {
-    /// Adds an accepted document, already read into the model.
-    pub fn add(&mut self, entity: &Tracked, bytes: usize) {
-        let Some(trace_id) = entity.trace_id.clone() else {
-            return;
-        };
-        if !self.traces.contains_key(&trace_id) {
-            self.order.push_back(trace_id.clone());
+    /// Adds an accepted document.
+    pub fn add(&mut self, doc: Tracked, bytes: usize) {
+        if !self.traces.contains_key(&doc.trace_id) {
+            self.order.push_back(doc.trace_id.clone());
             if self.order.len() > MAX_TRACES {
                 if let Some(oldest) = self.order.pop_front() {
                     self.traces.remove(&oldest);
@@ -99,11 +114,24 @@ impl Tracker {
                 }
             }
         }
-        let trace = self.traces.entry(trace_id).or_default();
+        let trace = self.traces.entry(doc.trace_id).or_default();
         trace.documents += 1;
         trace.bytes += bytes;
-        let independent = entity.kind.as_deref() == Some("subsegment");
-        insert(trace, entity, entity.parent_id.clone(), false, independent);
+        for (id, node) in doc.entities {
+            match trace.nodes.entry(id) {
+                Entry::Vacant(v) => {
+                    v.insert(node);
+                }
+                Entry::Occupied(mut o) => {
+                    // An in-progress document is later replaced by the complete one (spec 1.1).
+                    let completes = o.get().in_progress && !node.in_progress;
+                    if !completes {
+                        trace.duplicates.push(o.key().clone());
+                    }
+                    o.insert(node);
+                }
+            }
+        }
     }
 
     /// Every trace's findings, sorted by trace id.
@@ -118,34 +146,6 @@ impl Tracker {
                 findings: findings(t),
             })
             .collect()
-    }
-}
-
-fn insert(
-    trace: &mut Trace,
-    e: &Tracked,
-    parent: Option<String>,
-    embedded: bool,
-    independent: bool,
-) {
-    let node = Node {
-        parent,
-        embedded,
-        independent,
-        start: e.start_time,
-        end: e.end_time,
-        in_progress: e.in_progress == Some(true),
-        name: e.name.clone(),
-    };
-    match trace.nodes.get(&e.id) {
-        // An in-progress document is later replaced by the complete one (spec 1.1).
-        Some(old) if old.in_progress && !node.in_progress => {}
-        Some(_) => trace.duplicates.push(e.id.clone()),
-        None => {}
-    }
-    trace.nodes.insert(e.id.clone(), node);
-    for sub in e.subsegments.iter().flatten() {
-        insert(trace, sub, Some(e.id.clone()), true, false);
     }
 }
 
@@ -227,11 +227,14 @@ mod tests {
 
     fn doc(v: serde_json::Value) -> (Tracked, usize) {
         let text = v.to_string();
-        (Tracked::from_slice(text.as_bytes()).unwrap(), text.len())
+        let mut report = xray_segment::Report::outlining();
+        xray_segment::validate_into(text.as_bytes(), &mut report);
+        let tracked = Tracked::new(text.as_bytes(), report.outline()).unwrap();
+        (tracked, text.len())
     }
 
     fn add(t: &mut Tracker, (e, n): (Tracked, usize)) {
-        t.add(&e, n);
+        t.add(e, n);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tokio::net::UdpSocket;
 use xray_segment::daemon::{parse_datagram, Datagram};
-use xray_segment::{validate, verdict};
+use xray_segment::{validate_into, verdict, Report};
 
 use super::state::{Arrival, State};
 
@@ -33,7 +33,8 @@ pub fn handle(datagram: &[u8], state: &State) {
     };
     match parse_datagram(datagram) {
         Datagram::Document(doc) => {
-            let report = validate(doc);
+            let mut report = Report::outlining();
+            validate_into(doc, &mut report);
             state.document(&arrival(doc), &report, &verdict(&report));
         }
         Datagram::Otlp { prefix, .. } => {
