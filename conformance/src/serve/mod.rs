@@ -4,6 +4,7 @@
 
 pub mod faults;
 pub mod http;
+mod key;
 pub mod sigv4;
 pub mod state;
 pub mod traces;

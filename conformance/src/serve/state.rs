@@ -194,7 +194,11 @@ impl State {
         } else {
             None
         };
-        let trace_id = tracked.as_ref().map(|e| e.trace_id().to_owned());
+        // The text as sent, not `Key`'s formatting of it (that was a twelfth of serve's time).
+        let trace_id = tracked.as_ref().and_then(|_| {
+            let top = report.outline().first()?;
+            Some(top.trace_id.as_ref()?.text(a.document).into_owned())
+        });
         let accepted = matches!(verdict, Verdict::Accepted);
         self.pending(
             a,

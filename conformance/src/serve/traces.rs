@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use serde::Serialize;
 use xray_segment::outline::EntityOutline;
 
+use super::key::Key;
+
 pub use xray_segment::limits::{TRACE_BYTES_LOWER, TRACE_BYTES_UPPER};
 
 /// Traces tracked at once; beyond this the oldest is forgotten (counted), so a long run has
@@ -19,9 +21,9 @@ pub const MAX_TRACES: usize = 10_000;
 /// document a second time cost `serve` more than validating it).
 #[derive(Debug)]
 pub struct Tracked {
-    trace_id: String,
+    trace_id: Key,
     /// In document order; the first is the top-level entity.
-    entities: Vec<(String, Node)>,
+    entities: Vec<(Key, Node)>,
 }
 
 impl Tracked {
@@ -29,12 +31,12 @@ impl Tracked {
     /// time (such a document is not accepted anyway).
     pub fn new(doc: &[u8], outline: &[EntityOutline]) -> Option<Tracked> {
         let top = outline.first()?;
-        let trace_id = top.trace_id.as_ref()?.text(doc).into_owned();
-        let mut entities: Vec<(String, Node)> = Vec::with_capacity(outline.len());
+        let trace_id = Key::new(&top.trace_id.as_ref()?.text(doc));
+        let mut entities: Vec<(Key, Node)> = Vec::with_capacity(outline.len());
         for (i, o) in outline.iter().enumerate() {
             let parent = match o.parent {
                 Some(p) => Some(entities.get(p)?.0.clone()),
-                None if i == 0 => o.parent_id.as_ref().map(|p| p.text(doc).into_owned()),
+                None if i == 0 => o.parent_id.as_ref().map(|p| Key::new(&p.text(doc))),
                 None => return None,
             };
             let node = Node {
@@ -46,19 +48,15 @@ impl Tracked {
                 in_progress: o.in_progress,
                 name: o.name.as_ref()?.text(doc).into_owned(),
             };
-            entities.push((o.id.as_ref()?.text(doc).into_owned(), node));
+            entities.push((Key::new(&o.id.as_ref()?.text(doc)), node));
         }
         Some(Tracked { trace_id, entities })
-    }
-
-    pub fn trace_id(&self) -> &str {
-        &self.trace_id
     }
 }
 
 #[derive(Debug, Clone)]
 struct Node {
-    parent: Option<String>,
+    parent: Option<Key>,
     /// The parent is the enclosing entity in the same document (embedded subsegment).
     embedded: bool,
     independent: bool,
@@ -74,8 +72,8 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 struct Trace {
     documents: usize,
     bytes: usize,
-    nodes: Map<String, Node>,
-    duplicates: Vec<String>,
+    nodes: Map<Key, Node>,
+    duplicates: Vec<Key>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -96,25 +94,23 @@ pub struct TraceReport {
 
 #[derive(Default)]
 pub struct Tracker {
-    traces: Map<String, Trace>,
+    traces: Map<Key, Trace>,
     /// Trace ids in the order first seen, so the oldest is forgotten first.
-    order: VecDeque<String>,
+    order: VecDeque<Key>,
     pub forgotten: u64,
 }
 
 impl Tracker {
     /// Adds an accepted document.
     pub fn add(&mut self, doc: Tracked, bytes: usize) {
-        if !self.traces.contains_key(&doc.trace_id) {
-            self.order.push_back(doc.trace_id.clone());
-            if self.order.len() > MAX_TRACES {
-                if let Some(oldest) = self.order.pop_front() {
-                    self.traces.remove(&oldest);
-                    self.forgotten += 1;
-                }
+        // One lookup: the table is too large to stay in cache, so each costs a miss.
+        let trace = match self.traces.entry(doc.trace_id) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => {
+                self.order.push_back(v.key().clone());
+                v.insert(Trace::default())
             }
-        }
-        let trace = self.traces.entry(doc.trace_id).or_default();
+        };
         trace.documents += 1;
         trace.bytes += bytes;
         for (id, node) in doc.entities {
@@ -132,15 +128,25 @@ impl Tracker {
                 }
             }
         }
+        if self.order.len() > MAX_TRACES {
+            if let Some(oldest) = self.order.pop_front() {
+                self.traces.remove(&oldest);
+                self.forgotten += 1;
+            }
+        }
     }
 
     /// Every trace's findings, sorted by trace id.
     pub fn reports(&self) -> Vec<TraceReport> {
-        let sorted: BTreeMap<&String, &Trace> = self.traces.iter().collect();
+        let sorted: BTreeMap<String, &Trace> = self
+            .traces
+            .iter()
+            .map(|(k, t)| (k.to_string(), t))
+            .collect();
         sorted
             .into_iter()
             .map(|(id, t)| TraceReport {
-                trace_id: id.clone(),
+                trace_id: id,
                 documents: t.documents,
                 bytes: t.bytes,
                 findings: findings(t),
@@ -151,8 +157,8 @@ impl Tracker {
 
 fn findings(t: &Trace) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut ids: Vec<&String> = t.nodes.keys().collect();
-    ids.sort();
+    let mut ids: Vec<(String, &Key)> = t.nodes.keys().map(|k| (k.to_string(), k)).collect();
+    ids.sort_by(|a, b| a.0.cmp(&b.0));
     for id in &t.duplicates {
         out.push(Finding {
             check: "unique_ids",
@@ -162,8 +168,8 @@ fn findings(t: &Trace) -> Vec<Finding> {
             ),
         });
     }
-    for id in ids {
-        let n = &t.nodes[id];
+    for (id, key) in ids {
+        let n = &t.nodes[key];
         if n.in_progress {
             out.push(Finding {
                 check: "in_progress_completed",
@@ -235,6 +241,41 @@ mod tests {
 
     fn add(t: &mut Tracker, (e, n): (Tracked, usize)) {
         t.add(e, n);
+    }
+
+    /// A one-segment document of its own trace, numbered `n`.
+    fn trace_of_one(n: u32) -> Tracked {
+        let node = Node {
+            parent: None,
+            embedded: false,
+            independent: false,
+            start: 1.0,
+            end: Some(2.0),
+            in_progress: false,
+            name: "s".into(),
+        };
+        Tracked {
+            trace_id: Key::new(&format!("1-581cf771-{n:024x}")),
+            entities: vec![(Key::new("0000000000000001"), node)],
+        }
+    }
+
+    #[test]
+    fn the_oldest_trace_is_forgotten_past_the_limit() {
+        let mut t = Tracker::default();
+        for n in 0..MAX_TRACES as u32 - 1 {
+            t.add(trace_of_one(n), 1);
+        }
+        assert_eq!((t.traces.len(), t.forgotten), (MAX_TRACES - 1, 0));
+        t.add(trace_of_one(MAX_TRACES as u32 - 1), 1);
+        assert_eq!((t.traces.len(), t.forgotten), (MAX_TRACES, 0));
+        // A document of a trace already tracked forgets nothing.
+        t.add(trace_of_one(0), 1);
+        assert_eq!((t.traces.len(), t.forgotten), (MAX_TRACES, 0));
+        t.add(trace_of_one(MAX_TRACES as u32), 1);
+        assert_eq!((t.traces.len(), t.forgotten), (MAX_TRACES, 1));
+        assert!(!t.traces.contains_key(&trace_of_one(0).trace_id));
+        assert!(t.traces.contains_key(&trace_of_one(1).trace_id));
     }
 
     #[test]

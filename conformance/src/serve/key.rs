@@ -1,0 +1,95 @@
+//! Ids as the trace tracker keeps them. X-Ray's usual forms are packed into integers: no
+//! allocation per id, and no pointer to follow when an old trace is forgotten (following them
+//! into cold memory was most of the tracker's cost in a long run). Anything else stays text,
+//! so every id is shown exactly as it was sent.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// 16 lower-case hex digits (segment and subsegment ids).
+    Id(u64),
+    /// `1-` + 8 + `-` + 24 lower-case hex digits (trace ids).
+    Trace(u128),
+    Text(Box<str>),
+}
+
+/// The value of `s` as lower-case hex digits, if it is only those.
+fn lower_hex(s: &[u8]) -> Option<u128> {
+    s.iter().try_fold(0u128, |acc, &c| {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => return None,
+        };
+        Some(acc << 4 | u128::from(d))
+    })
+}
+
+impl Key {
+    pub fn new(s: &str) -> Key {
+        let b = s.as_bytes();
+        let packed = match b.len() {
+            16 => lower_hex(b).map(|v| Key::Id(v as u64)),
+            35 if b.starts_with(b"1-") && b[10] == b'-' => lower_hex(&b[2..10])
+                .zip(lower_hex(&b[11..]))
+                .map(|(epoch, rest)| Key::Trace(epoch << 96 | rest)),
+            _ => None,
+        };
+        packed.unwrap_or_else(|| Key::Text(s.into()))
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Id(v) => write!(f, "{v:016x}"),
+            Key::Trace(v) => write!(f, "1-{:08x}-{:024x}", v >> 96, v & ((1u128 << 96) - 1)),
+            Key::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_is_shown_as_sent() {
+        for s in [
+            "0123456789abcdef",
+            "ffffffffffffffff",
+            "0000000000000000",
+            "1-581cf771-a006649127e371903a2de979",
+            "1-ffffffff-ffffffffffffffffffffffff",
+            "1-00000000-000000000000000000000000",
+            // Not packed: upper case, wrong length, wrong version or separator, not hex.
+            "0123456789ABCDEF",
+            "0123456789abcde",
+            "0123456789abcdef0",
+            "2-581cf771-a006649127e371903a2de979",
+            "1-581cf771_a006649127e371903a2de979",
+            "1-581cf77g-a006649127e371903a2de979",
+            "1-581CF771-a006649127e371903a2de979",
+            "",
+            "é",
+        ] {
+            assert_eq!(Key::new(s).to_string(), s);
+        }
+        assert!(matches!(Key::new("0123456789abcdef"), Key::Id(_)));
+        assert!(matches!(
+            Key::new("1-581cf771-a006649127e371903a2de979"),
+            Key::Trace(_)
+        ));
+        assert!(matches!(Key::new("0123456789ABCDEF"), Key::Text(_)));
+    }
+
+    #[test]
+    fn different_ids_stay_different() {
+        let a = Key::new("1-581cf771-a006649127e371903a2de979");
+        let b = Key::new("1-581cf772-a006649127e371903a2de979");
+        let c = Key::new("1-581cf771-a006649127e371903a2de978");
+        assert!(a != b && a != c && b != c);
+        assert_ne!(Key::new("000000000000000a"), Key::new("00000000000000a0"));
+    }
+}
