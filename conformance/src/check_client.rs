@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::exit;
 use crate::serve::faults::Faults;
+use crate::serve::key::Key;
 use crate::serve::state::State;
 
 #[derive(clap::Args, Debug)]
@@ -149,16 +150,20 @@ pub fn judge(state: &State, exit_ok: bool) -> Vec<Check> {
         missing,
         !failed.is_empty(),
     ));
-    let mut accepted: HashMap<&str, usize> = HashMap::new();
+    let mut accepted: HashMap<&Key, usize> = HashMap::new();
     for r in records
         .iter()
         .filter(|r| r.source == "http" && r.verdict == "accepted")
     {
-        if let Some(id) = r.id.as_deref() {
+        if let Some(id) = &r.id {
             *accepted.entry(id).or_default() += 1;
         }
     }
-    let twice: BTreeMap<&str, usize> = accepted.into_iter().filter(|(_, n)| *n > 1).collect();
+    let twice: BTreeMap<String, usize> = accepted
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(id, n)| (id.to_string(), n))
+        .collect();
     let resent = twice
         .iter()
         .map(|(id, n)| format!("{id} was accepted {n} times"))
@@ -187,7 +192,7 @@ pub fn judge(state: &State, exit_ok: bool) -> Vec<Check> {
                 "{} #{} id={} {}: {}",
                 r.source,
                 r.seq,
-                r.id.as_deref().unwrap_or("-"),
+                r.id.as_ref().map_or("-".into(), Key::to_string),
                 r.verdict,
                 ds.join("; ")
             )

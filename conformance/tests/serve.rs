@@ -91,7 +91,14 @@ async fn sdk_valid_documents_are_accepted_and_recorded() {
             .all(|r| r.source == "http" && r.verdict == "accepted" && r.attempt == Some(1)),
         "{records:?}"
     );
-    assert_eq!(records[2].trace_id.as_deref(), Some(TRACE));
+    assert_eq!(
+        records[2]
+            .trace_id
+            .as_ref()
+            .map(|t| t.to_string())
+            .as_deref(),
+        Some(TRACE)
+    );
 }
 
 #[tokio::test]

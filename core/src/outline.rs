@@ -29,7 +29,11 @@ impl TextAt {
             }
             Cow::Owned(out)
         } else {
-            String::from_utf8_lossy(raw)
+            // `from_utf8` has an ASCII fast path that `from_utf8_lossy` lacks.
+            match std::str::from_utf8(raw) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(raw),
+            }
         }
     }
 }

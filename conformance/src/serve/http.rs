@@ -16,6 +16,7 @@ use xray_segment::request::{error_response, process_with, success_response, Proc
 use xray_segment::{Report, Unprocessed, Verdict};
 
 use super::faults::{CallFault, Faults, INJECTED_ERROR_CODE, INJECTED_MESSAGE};
+use super::key::Key;
 use super::sigv4::{verify, Keys};
 use super::state::{Arrival, Call, State};
 use crate::endpoint::{into_http, read_body, request_id};
@@ -94,7 +95,7 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
         }
     }
     let attempt = attempt(&headers);
-    let log_ids = |outcome: &'static str, ids: Vec<Option<String>>| {
+    let log_ids = |outcome: &'static str, ids: Vec<Option<Key>>| {
         app.state.call(Call {
             number: call,
             attempt,
@@ -128,7 +129,7 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
     // Recorded together after the request, under one lock instead of one per document.
     let mut pending = Vec::new();
     let result = process_with(&bytes, Report::outlining(), |ev| {
-        ids.push(ev.report.id().map(str::to_owned));
+        ids.push(ev.report.id().map(Key::new));
         let mut verdict = ev.verdict.clone();
         if verdict.is_accepted() {
             let d = app.valid_documents.fetch_add(1, Ordering::Relaxed) + 1;
@@ -175,7 +176,7 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
 }
 
 /// The top-level ids of a body's documents, however broken the body is.
-fn document_ids(body: &[u8]) -> Vec<Option<String>> {
+fn document_ids(body: &[u8]) -> Vec<Option<Key>> {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
         return vec![];
     };
@@ -185,7 +186,7 @@ fn document_ids(body: &[u8]) -> Vec<Option<String>> {
     docs.iter()
         .map(|d| {
             d.as_str()
-                .and_then(|d| xray_segment::validate(d.as_bytes()).id().map(str::to_owned))
+                .and_then(|d| xray_segment::validate(d.as_bytes()).id().map(Key::new))
         })
         .collect()
 }

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use serde::{Serialize, Serializer};
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Key {
     /// 16 lower-case hex digits (segment and subsegment ids).
@@ -50,6 +52,13 @@ impl fmt::Display for Key {
     }
 }
 
+/// As the text it was made from.
+impl Serialize for Key {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +91,10 @@ mod tests {
             Key::Trace(_)
         ));
         assert!(matches!(Key::new("0123456789ABCDEF"), Key::Text(_)));
+        assert_eq!(
+            serde_json::to_string(&Key::new("0123456789abcdef")).unwrap(),
+            r#""0123456789abcdef""#
+        );
     }
 
     #[test]

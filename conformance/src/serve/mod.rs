@@ -4,7 +4,7 @@
 
 pub mod faults;
 pub mod http;
-mod key;
+pub mod key;
 pub mod sigv4;
 pub mod state;
 pub mod traces;
@@ -21,6 +21,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, UdpSocket};
 
 use self::faults::Faults;
+use self::key::Key;
 use self::state::State;
 use crate::exit;
 
@@ -232,7 +233,7 @@ fn print_summary(state: &State) {
             p.source,
             p.verdict,
             p.seq,
-            p.id.as_deref().unwrap_or("-"),
+            p.id.as_ref().map_or("-".into(), Key::to_string),
             p.error_code.as_deref().unwrap_or(""),
             p.message.as_deref().unwrap_or("")
         );

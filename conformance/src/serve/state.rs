@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 use xray_segment::{Report, Verdict};
 
+use super::key::Key;
 use super::traces::{TraceReport, Tracked, Tracker};
 
 /// Records kept in memory for `GET /_xray/documents`; older ones stay only in the record file.
@@ -36,8 +37,8 @@ pub struct Record {
     pub index: usize,
     /// accepted | unprocessed | invalid_header | missing_header_or_segment | otlp
     pub verdict: &'static str,
-    pub id: Option<String>,
-    pub trace_id: Option<String>,
+    pub id: Option<Key>,
+    pub trace_id: Option<Key>,
     pub error_code: Option<String>,
     pub message: Option<String>,
     pub bytes: usize,
@@ -69,7 +70,7 @@ pub struct Call {
     pub outcome: &'static str,
     pub documents: usize,
     /// Top-level ids of the documents, in order (None where a document has none).
-    pub ids: Vec<Option<String>>,
+    pub ids: Vec<Option<Key>>,
 }
 
 /// Calls kept for `check-client`; a longer run keeps the first ones.
@@ -194,16 +195,12 @@ impl State {
         } else {
             None
         };
-        // The text as sent, not `Key`'s formatting of it (that was a twelfth of serve's time).
-        let trace_id = tracked.as_ref().and_then(|_| {
-            let top = report.outline().first()?;
-            Some(top.trace_id.as_ref()?.text(a.document).into_owned())
-        });
+        let trace_id = tracked.as_ref().map(|t| t.trace_id().clone());
         let accepted = matches!(verdict, Verdict::Accepted);
         self.pending(
             a,
             label,
-            report.id().map(str::to_owned),
+            report.id().map(Key::new),
             trace_id,
             error_code,
             message,
@@ -232,8 +229,8 @@ impl State {
         &self,
         a: &Arrival<'_>,
         verdict: &'static str,
-        id: Option<String>,
-        trace_id: Option<String>,
+        id: Option<Key>,
+        trace_id: Option<Key>,
         error_code: Option<String>,
         message: Option<String>,
         diagnostics: Vec<DiagnosticRecord>,

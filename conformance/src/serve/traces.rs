@@ -52,6 +52,10 @@ impl Tracked {
         }
         Some(Tracked { trace_id, entities })
     }
+
+    pub fn trace_id(&self) -> &Key {
+        &self.trace_id
+    }
 }
 
 #[derive(Debug, Clone)]
