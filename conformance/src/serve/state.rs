@@ -337,3 +337,66 @@ impl State {
         self.lock().seq
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arrival() -> Arrival<'static> {
+        Arrival {
+            source: "udp",
+            request: None,
+            attempt: None,
+            index: 0,
+            document: b"x",
+        }
+    }
+
+    fn call(number: u64) -> Call {
+        Call {
+            number,
+            attempt: None,
+            outcome: "processed",
+            documents: 0,
+            ids: vec![],
+        }
+    }
+
+    #[test]
+    fn records_and_problems_are_kept_up_to_the_limit() {
+        let state = State::new(None).unwrap();
+        for _ in 0..MAX_KEPT_RECORDS - 1 {
+            state.other(&arrival(), "invalid_header", "why");
+        }
+        let kept = |s: &State| {
+            let inner = s.lock();
+            (inner.records.len(), inner.problems.len())
+        };
+        assert_eq!(kept(&state), (MAX_KEPT_RECORDS - 1, MAX_KEPT_RECORDS - 1));
+        state.other(&arrival(), "invalid_header", "why");
+        assert_eq!(kept(&state), (MAX_KEPT_RECORDS, MAX_KEPT_RECORDS));
+        assert_eq!(state.summary().records_dropped_from_memory, 0);
+        state.other(&arrival(), "invalid_header", "why");
+        assert_eq!(kept(&state), (MAX_KEPT_RECORDS, MAX_KEPT_RECORDS));
+        assert_eq!(state.summary().records_dropped_from_memory, 1);
+        // The oldest record goes; every document is still counted.
+        assert_eq!(state.records()[0].seq, 2);
+        assert_eq!(state.received(), MAX_KEPT_RECORDS as u64 + 1);
+    }
+
+    #[test]
+    fn calls_are_kept_up_to_the_limit() {
+        let state = State::new(None).unwrap();
+        for n in 1..MAX_KEPT_CALLS as u64 {
+            state.call(call(n));
+        }
+        assert_eq!(state.calls().len(), MAX_KEPT_CALLS - 1);
+        state.call(call(MAX_KEPT_CALLS as u64));
+        assert_eq!(state.calls().len(), MAX_KEPT_CALLS);
+        state.call(call(MAX_KEPT_CALLS as u64 + 1));
+        let calls = state.calls();
+        assert_eq!(calls.len(), MAX_KEPT_CALLS);
+        // A longer run keeps the first ones.
+        assert_eq!(calls.last().map(|c| c.number), Some(MAX_KEPT_CALLS as u64));
+    }
+}
