@@ -72,11 +72,53 @@ struct Node {
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// Entities a trace holds before they are indexed by a hash table; most traces hold fewer, and
+/// a short list costs one small allocation where a table costs several cache lines.
+pub const LINEAR_NODES: usize = 16;
+
+/// A trace's entities by id, in the order first seen.
+#[derive(Debug, Default)]
+struct Nodes {
+    list: Vec<(Key, Node)>,
+    /// Built once the list is longer than `LINEAR_NODES`.
+    index: Option<Map<Key, usize>>,
+}
+
+impl Nodes {
+    fn position(&self, id: &Key) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(id).copied(),
+            None => self.list.iter().position(|(k, _)| k == id),
+        }
+    }
+
+    fn get(&self, id: &Key) -> Option<&Node> {
+        self.position(id).map(|i| &self.list[i].1)
+    }
+
+    /// Adds a node, or replaces the one with the same id and returns it with its id.
+    fn insert(&mut self, id: Key, node: Node) -> Option<(&Key, Node)> {
+        if let Some(i) = self.position(&id) {
+            let (k, old) = &mut self.list[i];
+            return Some((k, std::mem::replace(old, node)));
+        }
+        if self.index.is_none() && self.list.len() >= LINEAR_NODES {
+            let index = self.list.iter().enumerate();
+            self.index = Some(index.map(|(i, (k, _))| (k.clone(), i)).collect());
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(id.clone(), self.list.len());
+        }
+        self.list.push((id, node));
+        None
+    }
+}
+
 #[derive(Debug, Default)]
 struct Trace {
     documents: usize,
     bytes: usize,
-    nodes: Map<Key, Node>,
+    nodes: Nodes,
     duplicates: Vec<Key>,
 }
 
@@ -118,17 +160,12 @@ impl Tracker {
         trace.documents += 1;
         trace.bytes += bytes;
         for (id, node) in doc.entities {
-            match trace.nodes.entry(id) {
-                Entry::Vacant(v) => {
-                    v.insert(node);
-                }
-                Entry::Occupied(mut o) => {
-                    // An in-progress document is later replaced by the complete one (spec 1.1).
-                    let completes = o.get().in_progress && !node.in_progress;
-                    if !completes {
-                        trace.duplicates.push(o.key().clone());
-                    }
-                    o.insert(node);
+            let in_progress = node.in_progress;
+            if let Some((id, old)) = trace.nodes.insert(id, node) {
+                // An in-progress document is later replaced by the complete one (spec 1.1).
+                let completes = old.in_progress && !in_progress;
+                if !completes {
+                    trace.duplicates.push(id.clone());
                 }
             }
         }
@@ -161,7 +198,12 @@ impl Tracker {
 
 fn findings(t: &Trace) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut ids: Vec<(String, &Key)> = t.nodes.keys().map(|k| (k.to_string(), k)).collect();
+    let mut ids: Vec<(String, &Node)> = t
+        .nodes
+        .list
+        .iter()
+        .map(|(k, n)| (k.to_string(), n))
+        .collect();
     ids.sort_by(|a, b| a.0.cmp(&b.0));
     for id in &t.duplicates {
         out.push(Finding {
@@ -172,8 +214,7 @@ fn findings(t: &Trace) -> Vec<Finding> {
             ),
         });
     }
-    for (id, key) in ids {
-        let n = &t.nodes[key];
+    for (id, n) in ids {
         if n.in_progress {
             out.push(Finding {
                 check: "in_progress_completed",
@@ -280,6 +321,38 @@ mod tests {
         assert_eq!((t.traces.len(), t.forgotten), (MAX_TRACES, 1));
         assert!(!t.traces.contains_key(&trace_of_one(0).trace_id));
         assert!(t.traces.contains_key(&trace_of_one(1).trace_id));
+    }
+
+    fn node(in_progress: bool) -> Node {
+        Node {
+            parent: None,
+            embedded: false,
+            independent: false,
+            start: 1.0,
+            end: None,
+            in_progress,
+            name: "n".into(),
+        }
+    }
+
+    #[test]
+    fn nodes_are_found_on_both_sides_of_the_index() {
+        for count in [LINEAR_NODES - 1, LINEAR_NODES, LINEAR_NODES + 1] {
+            let mut nodes = Nodes::default();
+            let id = |i: usize| Key::new(&format!("{i:016x}"));
+            for i in 0..count {
+                assert!(nodes.insert(id(i), node(true)).is_none());
+            }
+            assert_eq!(nodes.index.is_some(), count > LINEAR_NODES, "{count}");
+            for i in 0..count {
+                assert!(nodes.get(&id(i)).is_some_and(|n| n.in_progress));
+                let (k, old) = nodes.insert(id(i), node(false)).unwrap();
+                assert!(*k == id(i) && old.in_progress);
+                assert!(nodes.get(&id(i)).is_some_and(|n| !n.in_progress));
+            }
+            assert!(nodes.get(&id(count)).is_none());
+            assert_eq!(nodes.list.len(), count);
+        }
     }
 
     #[test]
