@@ -5,6 +5,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
+use compact_str::CompactString;
 use serde::Serialize;
 use xray_segment::outline::EntityOutline;
 
@@ -46,7 +47,7 @@ impl Tracked {
                 start: o.start_time?,
                 end: o.end_time,
                 in_progress: o.in_progress,
-                name: o.name.as_ref()?.text(doc).into_owned(),
+                name: CompactString::new(o.name.as_ref()?.text(doc)),
             };
             entities.push((Key::new(&o.id.as_ref()?.text(doc)), node));
         }
@@ -67,7 +68,7 @@ struct Node {
     start: f64,
     end: Option<f64>,
     in_progress: bool,
-    name: String,
+    name: CompactString,
 }
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
