@@ -11,13 +11,29 @@ use crate::model::{
     StackFrame,
 };
 use crate::request::{process, put_trace_segments, DOCUMENTS_MEMBER};
-use crate::{validate, verdict, Severity, Verdict};
+use crate::{validate, validate_into, verdict, Report, Severity, Verdict};
 
-/// Any bytes: validation is deterministic, the verdict agrees with the diagnostics, and a
-/// valid document re-serialised is still valid.
+/// Any bytes: validation is deterministic, the verdict agrees with the diagnostics, asking for
+/// the outline changes nothing else and the outline points inside the document, and a valid
+/// document re-serialised is still valid.
 pub fn validate_bytes(data: &[u8]) {
     let report = validate(data);
     assert_eq!(report, validate(data), "validation is not deterministic");
+    let mut outlined = Report::outlining();
+    validate_into(data, &mut outlined);
+    assert_eq!(outlined.diagnostics, report.diagnostics);
+    assert_eq!(outlined.id(), report.id());
+    for (i, e) in outlined.outline().iter().enumerate() {
+        assert!(
+            e.parent.is_none_or(|p| p < i),
+            "a parent after its child: {e:?}"
+        );
+        let texts = [&e.id, &e.name, &e.trace_id, &e.parent_id];
+        for t in texts.into_iter().flatten() {
+            assert!(t.range.end <= data.len(), "text past the end: {t:?}");
+            let _ = t.text(data);
+        }
+    }
     let v = verdict(&report);
     let rejects = report
         .diagnostics
