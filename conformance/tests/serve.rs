@@ -321,6 +321,55 @@ async fn udp_datagrams_are_judged_as_the_daemon_does() {
     );
 }
 
+/// Trace checks see documents from both listeners: an embedded subsegment outside its parent's
+/// time (HTTP) and an independent subsegment whose parent never arrives (UDP).
+#[tokio::test]
+async fn trace_checks_see_http_and_udp_documents() {
+    let s = serve(Faults::default()).await;
+    let late = format!(
+        r#"{{"name":"svc","id":"0000000000000001","trace_id":"{TRACE}","start_time":10,"end_time":20,
+        "subsegments":[{{"name":"late","id":"0000000000000002","start_time":15,"end_time":25}}]}}"#
+    );
+    sdk(s.http, 1)
+        .put_trace_segments()
+        .trace_segment_documents(late)
+        .send()
+        .await
+        .unwrap();
+    let orphan = format!(
+        r#"{{"format":"json","version":1}}
+{{"name":"x","id":"0000000000000003","trace_id":"{TRACE}","type":"subsegment","parent_id":"00000000000000ff","start_time":11,"end_time":12}}"#
+    );
+    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    sock.send_to(orphan.as_bytes(), s.udp).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while s.state.records().len() < 2 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let traces = s.state.summary().traces;
+    assert_eq!(traces.len(), 1, "{traces:?}");
+    assert_eq!(
+        (traces[0].trace_id.as_str(), traces[0].documents),
+        (TRACE, 2)
+    );
+    let found: Vec<(&str, &str)> = traces[0]
+        .findings
+        .iter()
+        .map(|f| (f.check, f.level))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("times_within_parent", "error"),
+            ("parent_resolves", "error")
+        ],
+        "{traces:?}"
+    );
+    assert!(traces[0].findings[0]
+        .message
+        .contains("0000000000000002 (late)"));
+}
+
 #[test]
 fn the_binary_prints_its_addresses_records_and_summarises() {
     let dir = std::env::temp_dir().join(format!("xray-serve-{}", std::process::id()));
