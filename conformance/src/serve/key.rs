@@ -11,31 +11,44 @@ use serde::{Serialize, Serializer};
 pub enum Key {
     /// 16 lower-case hex digits (segment and subsegment ids).
     Id(u64),
-    /// `1-` + 8 + `-` + 24 lower-case hex digits (trace ids).
-    Trace(u128),
+    /// `1-` + 8 + `-` + 24 lower-case hex digits (trace ids), 8 digits to a word. Words of
+    /// 32 bits keep `Key` at 24 bytes, where a `u128` (16-byte aligned) made it 32: the call
+    /// log holds millions of keys.
+    Trace([u32; 4]),
     Text(Box<str>),
 }
 
-/// The value of `s` as lower-case hex digits, if it is only those.
-fn lower_hex(s: &[u8]) -> Option<u128> {
-    s.iter().try_fold(0u128, |acc, &c| {
+/// The value of `s` (at most 16 digits) as lower-case hex digits, if it is only those.
+fn lower_hex(s: &[u8]) -> Option<u64> {
+    s.iter().try_fold(0u64, |acc, &c| {
         let d = match c {
             b'0'..=b'9' => c - b'0',
             b'a'..=b'f' => c - b'a' + 10,
             _ => return None,
         };
-        Some(acc << 4 | u128::from(d))
+        Some(acc << 4 | u64::from(d))
     })
+}
+
+/// Eight hex digits as a word.
+fn word(s: &[u8]) -> Option<u32> {
+    lower_hex(s).map(|v| v as u32)
 }
 
 impl Key {
     pub fn new(s: &str) -> Key {
         let b = s.as_bytes();
         let packed = match b.len() {
-            16 => lower_hex(b).map(|v| Key::Id(v as u64)),
-            35 if b.starts_with(b"1-") && b[10] == b'-' => lower_hex(&b[2..10])
-                .zip(lower_hex(&b[11..]))
-                .map(|(epoch, rest)| Key::Trace(epoch << 96 | rest)),
+            16 => lower_hex(b).map(Key::Id),
+            35 if b.starts_with(b"1-") && b[10] == b'-' => (|| {
+                let words = [&b[2..10], &b[11..19], &b[19..27], &b[27..35]];
+                Some(Key::Trace([
+                    word(words[0])?,
+                    word(words[1])?,
+                    word(words[2])?,
+                    word(words[3])?,
+                ]))
+            })(),
             _ => None,
         };
         packed.unwrap_or_else(|| Key::Text(s.into()))
@@ -46,7 +59,7 @@ impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Key::Id(v) => write!(f, "{v:016x}"),
-            Key::Trace(v) => write!(f, "1-{:08x}-{:024x}", v >> 96, v & ((1u128 << 96) - 1)),
+            Key::Trace([a, b, c, d]) => write!(f, "1-{a:08x}-{b:08x}{c:08x}{d:08x}"),
             Key::Text(s) => f.write_str(s),
         }
     }
@@ -98,11 +111,17 @@ mod tests {
     }
 
     #[test]
+    fn a_key_is_three_words() {
+        assert_eq!(std::mem::size_of::<Key>(), 24);
+    }
+
+    #[test]
     fn different_ids_stay_different() {
         let a = Key::new("1-581cf771-a006649127e371903a2de979");
         let b = Key::new("1-581cf772-a006649127e371903a2de979");
         let c = Key::new("1-581cf771-a006649127e371903a2de978");
-        assert!(a != b && a != c && b != c);
+        let d = Key::new("1-581cf771-a006649127e371913a2de979");
+        assert!(a != b && a != c && b != c && a != d);
         assert_ne!(Key::new("000000000000000a"), Key::new("00000000000000a0"));
     }
 }

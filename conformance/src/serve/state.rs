@@ -75,10 +75,14 @@ pub struct Call {
 
 /// Calls kept for `check-client`; a longer run keeps the first ones.
 pub const MAX_KEPT_CALLS: usize = 100_000;
+/// Document ids kept across those calls (24 bytes each): without it full batches made the call
+/// log 160 MB, most of a long-running `serve`'s memory.
+pub const MAX_KEPT_CALL_IDS: usize = 1_000_000;
 
 #[derive(Default)]
 struct Inner {
     calls: Vec<Call>,
+    call_ids: usize,
     seq: u64,
     records: VecDeque<Record>,
     dropped_records: u64,
@@ -148,7 +152,9 @@ impl State {
 
     pub fn call(&self, call: Call) {
         let mut inner = self.lock();
-        if inner.calls.len() < MAX_KEPT_CALLS {
+        let ids = inner.call_ids + call.ids.len();
+        if inner.calls.len() < MAX_KEPT_CALLS && ids <= MAX_KEPT_CALL_IDS {
+            inner.call_ids = ids;
             inner.calls.push(call);
         }
     }
@@ -353,13 +359,31 @@ mod tests {
     }
 
     fn call(number: u64) -> Call {
+        with_ids(number, 0)
+    }
+
+    fn with_ids(number: u64, ids: usize) -> Call {
         Call {
             number,
             attempt: None,
             outcome: "processed",
-            documents: 0,
-            ids: vec![],
+            documents: ids,
+            ids: vec![Some(Key::new("0000000000000001")); ids],
         }
+    }
+
+    #[test]
+    fn call_ids_are_kept_up_to_the_limit() {
+        let state = State::new(None).unwrap();
+        state.call(with_ids(1, MAX_KEPT_CALL_IDS - 1));
+        assert_eq!(state.calls().len(), 1);
+        state.call(with_ids(2, 1));
+        assert_eq!(state.calls().len(), 2);
+        state.call(with_ids(3, 1));
+        assert_eq!(state.calls().len(), 2);
+        // A call without ids still fits.
+        state.call(with_ids(4, 0));
+        assert_eq!(state.calls().len(), 3);
     }
 
     #[test]
