@@ -133,6 +133,19 @@ fn only_when_asked_and_only_for_a_parsed_object() {
 }
 
 proptest! {
+    /// Text is only ever read from the outline's own document, but any bytes and any range
+    /// give an answer, never a panic.
+    #[test]
+    fn text_from_any_bytes_never_panics(
+        doc in proptest::collection::vec(prop_oneof![Just(b'\\'), Just(b'u'), Just(b'1'), any::<u8>()], 0..40),
+        start in 0usize..50,
+        len in 0usize..50,
+        escaped in any::<bool>(),
+    ) {
+        let t = xray_segment::outline::TextAt { range: start..start + len, escaped };
+        let _ = t.text(&doc);
+    }
+
     #[test]
     fn the_outline_is_what_a_json_reader_finds(
         e in prop_oneof![segment(), independent_subsegment()],

@@ -16,6 +16,11 @@ pub(crate) fn unescape_into(raw: &[u8], out: &mut String) {
             return;
         }
         i = decode_escape(raw, i, bytes);
+        // A truncated escape (`\` or `\u12` at the end) runs past the end; only text the
+        // scanner did not check can hold one (see `outline::TextAt::text`).
+        if i >= raw.len() {
+            return;
+        }
     }
 }
 
