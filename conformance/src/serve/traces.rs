@@ -141,9 +141,13 @@ pub struct TraceReport {
 
 #[derive(Default)]
 pub struct Tracker {
-    traces: Map<Key, Trace>,
-    /// Trace ids in the order first seen, so the oldest is forgotten first.
-    order: VecDeque<Key>,
+    /// Trace id to the number of its slot (counted from the first trace ever seen).
+    index: Map<Key, u64>,
+    /// Traces in the order first seen, so the oldest is forgotten first. Forgetting reads the
+    /// front of this ring, not a random place in a table too large for the cache.
+    slots: VecDeque<(Key, Trace)>,
+    /// The number of `slots[0]`.
+    first: u64,
     pub forgotten: u64,
 }
 
@@ -151,28 +155,36 @@ impl Tracker {
     /// Adds an accepted document.
     pub fn add(&mut self, doc: Tracked, bytes: usize) {
         // One lookup: the table is too large to stay in cache, so each costs a miss.
-        let trace = match self.traces.entry(doc.trace_id) {
-            Entry::Occupied(o) => o.into_mut(),
+        let number = match self.index.entry(doc.trace_id) {
+            Entry::Occupied(o) => *o.get(),
             Entry::Vacant(v) => {
-                self.order.push_back(v.key().clone());
-                v.insert(Trace::default())
+                let number = self.first + self.slots.len() as u64;
+                self.slots.push_back((v.key().clone(), Trace::default()));
+                *v.insert(number)
             }
         };
+        let trace = &mut self.slots[(number - self.first) as usize].1;
         trace.documents += 1;
         trace.bytes += bytes;
-        for (id, node) in doc.entities {
-            let in_progress = node.in_progress;
-            if let Some((id, old)) = trace.nodes.insert(id, node) {
-                // An in-progress document is later replaced by the complete one (spec 1.1).
-                let completes = old.in_progress && !in_progress;
-                if !completes {
-                    trace.duplicates.push(id.clone());
+        if trace.nodes.list.is_empty() && doc.entities.len() == 1 {
+            // A new trace's one entity: its list is taken as it is, not copied.
+            trace.nodes.list = doc.entities;
+        } else {
+            for (id, node) in doc.entities {
+                let in_progress = node.in_progress;
+                if let Some((id, old)) = trace.nodes.insert(id, node) {
+                    // An in-progress document is later replaced by the complete one (spec 1.1).
+                    let completes = old.in_progress && !in_progress;
+                    if !completes {
+                        trace.duplicates.push(id.clone());
+                    }
                 }
             }
         }
-        if self.order.len() > MAX_TRACES {
-            if let Some(oldest) = self.order.pop_front() {
-                self.traces.remove(&oldest);
+        if self.slots.len() > MAX_TRACES {
+            if let Some((oldest, _)) = self.slots.pop_front() {
+                self.index.remove(&oldest);
+                self.first += 1;
                 self.forgotten += 1;
             }
         }
@@ -180,11 +192,8 @@ impl Tracker {
 
     /// Every trace's findings, sorted by trace id.
     pub fn reports(&self) -> Vec<TraceReport> {
-        let sorted: BTreeMap<String, &Trace> = self
-            .traces
-            .iter()
-            .map(|(k, t)| (k.to_string(), t))
-            .collect();
+        let sorted: BTreeMap<String, &Trace> =
+            self.slots.iter().map(|(k, t)| (k.to_string(), t)).collect();
         sorted
             .into_iter()
             .map(|(id, t)| TraceReport {
@@ -312,16 +321,33 @@ mod tests {
         for n in 0..MAX_TRACES as u32 - 1 {
             t.add(trace_of_one(n), 1);
         }
-        assert_eq!((t.traces.len(), t.forgotten), (MAX_TRACES - 1, 0));
+        assert_eq!(
+            (t.slots.len(), t.index.len(), t.forgotten),
+            (MAX_TRACES - 1, MAX_TRACES - 1, 0)
+        );
         t.add(trace_of_one(MAX_TRACES as u32 - 1), 1);
-        assert_eq!((t.traces.len(), t.forgotten), (MAX_TRACES, 0));
+        assert_eq!(
+            (t.slots.len(), t.index.len(), t.forgotten),
+            (MAX_TRACES, MAX_TRACES, 0)
+        );
         // A document of a trace already tracked forgets nothing.
         t.add(trace_of_one(0), 1);
-        assert_eq!((t.traces.len(), t.forgotten), (MAX_TRACES, 0));
+        assert_eq!(
+            (t.slots.len(), t.index.len(), t.forgotten),
+            (MAX_TRACES, MAX_TRACES, 0)
+        );
         t.add(trace_of_one(MAX_TRACES as u32), 1);
-        assert_eq!((t.traces.len(), t.forgotten), (MAX_TRACES, 1));
-        assert!(!t.traces.contains_key(&trace_of_one(0).trace_id));
-        assert!(t.traces.contains_key(&trace_of_one(1).trace_id));
+        assert_eq!(
+            (t.slots.len(), t.index.len(), t.forgotten),
+            (MAX_TRACES, MAX_TRACES, 1)
+        );
+        assert!(!t.index.contains_key(&trace_of_one(0).trace_id));
+        assert!(t.index.contains_key(&trace_of_one(1).trace_id));
+        // Slot numbers still lead to the right trace after the front of the ring moved.
+        let one = trace_of_one(1).trace_id;
+        t.add(trace_of_one(1), 1);
+        let (key, trace) = &t.slots[(t.index[&one] - t.first) as usize];
+        assert_eq!((key, trace.documents), (&one, 2));
     }
 
     fn node(in_progress: bool) -> Node {
