@@ -95,6 +95,14 @@ pub fn document(n: u64, bytes: usize) -> String {
     base.replacen(r#""pad":"""#, &format!(r#""pad":"{}""#, "x".repeat(pad)), 1)
 }
 
+/// The bodies worker `worker` sends, in order. Workers take turns through the bodies, so all
+/// of them together send a body again only after `BODIES` requests: had each worker gone
+/// through every body, all of them would send the same ids within a few requests, which a
+/// receiver that tracks traces sees as documents sent twice.
+pub fn body_order(worker: usize, concurrency: usize) -> impl Iterator<Item = usize> {
+    (worker..).step_by(concurrency.max(1)).map(|i| i % BODIES)
+}
+
 #[derive(Default)]
 struct Tally {
     requests: u64,
@@ -168,14 +176,15 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
     let mut workers = Vec::new();
     for w in 0..args.concurrency {
         let (target, bodies) = (target.clone(), bodies.clone());
-        let batch = args.batch as u64;
+        let (batch, concurrency) = (args.batch as u64, args.concurrency);
         workers.push(tokio::spawn(async move {
             let mut t = Tally::default();
-            let mut i = w;
+            let mut order = body_order(w, concurrency);
             // Bounded by the deadline; each request by its own timeout.
             while Instant::now() < deadline {
-                let body = &bodies[i % bodies.len()];
-                i += 1;
+                let Some(body) = order.next().map(|b| &bodies[b]) else {
+                    break;
+                };
                 let sent = Instant::now();
                 let result = target.put(body, Duration::from_secs(10)).await;
                 t.latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
@@ -293,6 +302,21 @@ mod tests {
         );
         assert_eq!(percentile(&[], 50.0), 0.0);
         assert_eq!(percentile(&[7.0], 99.0), 7.0);
+    }
+
+    #[test]
+    fn workers_send_a_body_again_only_after_every_body_was_sent() {
+        for concurrency in [1, 3, 8, BODIES, BODIES + 1] {
+            // Workers in turn, one request each: the n-th request overall sends body n mod BODIES.
+            let mut workers: Vec<_> = (0..concurrency)
+                .map(|w| body_order(w, concurrency))
+                .collect();
+            let sent: Vec<usize> = (0..2 * BODIES + 5)
+                .map(|n| workers[n % concurrency].next().unwrap())
+                .collect();
+            let expected: Vec<usize> = (0..2 * BODIES + 5).map(|n| n % BODIES).collect();
+            assert_eq!(sent, expected, "concurrency {concurrency}");
+        }
     }
 
     #[test]
