@@ -83,6 +83,8 @@ pub const MAX_KEPT_CALL_IDS: usize = 1_000_000;
 struct Inner {
     calls: Vec<Call>,
     call_ids: usize,
+    /// Calls not kept once the call log was full.
+    dropped_calls: u64,
     seq: u64,
     records: VecDeque<Record>,
     dropped_records: u64,
@@ -103,6 +105,7 @@ pub struct Summary {
     pub requests: Counters,
     pub documents: BTreeMap<&'static str, BTreeMap<&'static str, u64>>,
     pub records_dropped_from_memory: u64,
+    pub calls_dropped_from_memory: u64,
     pub traces: Vec<TraceReport>,
     pub traces_forgotten: u64,
 }
@@ -156,7 +159,15 @@ impl State {
         if inner.calls.len() < MAX_KEPT_CALLS && ids <= MAX_KEPT_CALL_IDS {
             inner.call_ids = ids;
             inner.calls.push(call);
+        } else {
+            inner.dropped_calls += 1;
         }
+    }
+
+    /// Calls not kept because the call log was full: judgements made from `calls` are then
+    /// about the first calls only.
+    pub fn dropped_calls(&self) -> u64 {
+        self.lock().dropped_calls
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -329,6 +340,7 @@ impl State {
             requests: inner.counters.clone(),
             documents: inner.by_source.clone(),
             records_dropped_from_memory: inner.dropped_records,
+            calls_dropped_from_memory: inner.dropped_calls,
             traces: inner.tracker.reports(),
             traces_forgotten: inner.tracker.forgotten,
         }
@@ -379,11 +391,12 @@ mod tests {
         assert_eq!(state.calls().len(), 1);
         state.call(with_ids(2, 1));
         assert_eq!(state.calls().len(), 2);
+        assert_eq!(state.dropped_calls(), 0);
         state.call(with_ids(3, 1));
-        assert_eq!(state.calls().len(), 2);
+        assert_eq!((state.calls().len(), state.dropped_calls()), (2, 1));
         // A call without ids still fits.
         state.call(with_ids(4, 0));
-        assert_eq!(state.calls().len(), 3);
+        assert_eq!((state.calls().len(), state.dropped_calls()), (3, 1));
     }
 
     #[test]
@@ -417,9 +430,11 @@ mod tests {
         assert_eq!(state.calls().len(), MAX_KEPT_CALLS - 1);
         state.call(call(MAX_KEPT_CALLS as u64));
         assert_eq!(state.calls().len(), MAX_KEPT_CALLS);
+        assert_eq!(state.summary().calls_dropped_from_memory, 0);
         state.call(call(MAX_KEPT_CALLS as u64 + 1));
         let calls = state.calls();
         assert_eq!(calls.len(), MAX_KEPT_CALLS);
+        assert_eq!(state.summary().calls_dropped_from_memory, 1);
         // A longer run keeps the first ones.
         assert_eq!(calls.last().map(|c| c.number), Some(MAX_KEPT_CALLS as u64));
     }
