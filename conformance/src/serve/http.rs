@@ -18,7 +18,7 @@ use xray_segment::{Report, Unprocessed, Verdict};
 use super::faults::{CallFault, Faults, INJECTED_ERROR_CODE, INJECTED_MESSAGE};
 use super::key::Key;
 use super::sigv4::{verify, Keys};
-use super::state::{Arrival, Call, State};
+use super::state::{now, Arrival, Call, State};
 use crate::endpoint::{into_http, read_body, request_id};
 
 /// How long a client may take to send a request body; a slow one cannot hold a worker.
@@ -128,8 +128,8 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
     let mut ids = Vec::new();
     // Recorded together after the request, under one lock instead of one per document.
     let mut pending = Vec::new();
+    let time = now();
     let result = process_with(&bytes, Report::outlining(), |ev| {
-        ids.push(ev.report.id().map(Key::new));
         let mut verdict = ev.verdict.clone();
         if verdict.is_accepted() {
             let d = app.valid_documents.fetch_add(1, Ordering::Relaxed) + 1;
@@ -144,12 +144,15 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
         }
         let arrival = Arrival {
             source: "http",
+            time,
             request: Some(call),
             attempt,
             index: ev.index,
             document: ev.document,
         };
-        pending.push(app.state.prepare(&arrival, ev.report, &verdict));
+        let p = app.state.prepare(&arrival, ev.report, &verdict);
+        ids.push(p.id().cloned());
+        pending.push(p);
         if let Verdict::Unprocessed(u) = verdict {
             entries.push(u);
         }
@@ -196,13 +199,6 @@ async fn telemetry(Axum(app): Axum<Arc<App>>) -> Response {
     Json(json!({})).into_response()
 }
 
-fn epoch() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
-}
-
 /// One rule that samples every request, so SDKs using centralized sampling record everything.
 async fn sampling_rules(Axum(app): Axum<Arc<App>>) -> Response {
     app.state.count(|c| c.sampling_rules += 1);
@@ -232,10 +228,10 @@ async fn sampling_targets(Axum(app): Axum<Arc<App>>, body: Body) -> Response {
                 .collect()
         })
         .unwrap_or_default();
-    let now = epoch();
+    let time = now();
     let targets: Vec<_> = names
         .iter()
-        .map(|n| json!({"RuleName": n, "FixedRate": 1.0, "ReservoirQuota": 1, "ReservoirQuotaTTL": now + 10.0, "Interval": 10}))
+        .map(|n| json!({"RuleName": n, "FixedRate": 1.0, "ReservoirQuota": 1, "ReservoirQuotaTTL": time + 10.0, "Interval": 10}))
         .collect();
     Json(json!({"SamplingTargetDocuments": targets, "LastRuleModification": 0.0, "UnprocessedStatistics": []})).into_response()
 }

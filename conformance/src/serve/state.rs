@@ -110,7 +110,8 @@ pub struct Summary {
     pub traces_forgotten: u64,
 }
 
-fn now() -> f64 {
+/// Seconds since the Unix epoch.
+pub fn now() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
@@ -125,9 +126,18 @@ pub struct Pending {
     document: Option<String>,
 }
 
+impl Pending {
+    /// The document's top-level id, as the call log keeps it.
+    pub fn id(&self) -> Option<&Key> {
+        self.record.id.as_ref()
+    }
+}
+
 /// What is known about a document when it is recorded.
 pub struct Arrival<'a> {
     pub source: &'static str,
+    /// When it arrived ([`now`]); the documents of one request share it.
+    pub time: f64,
     pub request: Option<u64>,
     pub attempt: Option<u32>,
     pub index: usize,
@@ -257,7 +267,7 @@ impl State {
             record: Record {
                 seq: 0,
                 source: a.source,
-                time: now(),
+                time: a.time,
                 request: a.request,
                 attempt: a.attempt,
                 index: a.index,
@@ -363,6 +373,7 @@ mod tests {
     fn arrival() -> Arrival<'static> {
         Arrival {
             source: "udp",
+            time: 1.0,
             request: None,
             attempt: None,
             index: 0,

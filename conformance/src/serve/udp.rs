@@ -6,7 +6,7 @@ use tokio::net::UdpSocket;
 use xray_segment::daemon::{parse_datagram, Datagram};
 use xray_segment::{validate_into, verdict, Report};
 
-use super::state::{Arrival, State};
+use super::state::{now, Arrival, State};
 
 /// The daemon reads each datagram into a 64 KiB buffer (spec 6.1).
 pub const MAX_DATAGRAM_BYTES: usize = 64 * 1024;
@@ -24,8 +24,10 @@ pub async fn listen(socket: UdpSocket, state: Arc<State>) {
 }
 
 pub fn handle(datagram: &[u8], state: &State) {
+    let time = now();
     let arrival = |document| Arrival {
         source: "udp",
+        time,
         request: None,
         attempt: None,
         index: 0,
