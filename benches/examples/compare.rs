@@ -1,5 +1,6 @@
-//! Prints the README's comparison table: every validator on every corpus, MB/s (10^6 bytes of
-//! document text per second) as the median of interleaved rounds, with ratios beside them.
+//! Prints the README's comparison tables: every validator on every corpus, MB/s (10^6 bytes of
+//! document text per second) as the median of interleaved rounds with ratios beside them, and
+//! the same medians in documents per second.
 //! Run: cargo run --release -p xray-benches --example compare [ROUNDS]
 
 use std::time::Instant;
@@ -90,6 +91,21 @@ fn main() {
         }
         println!();
     }
+    // The same medians in documents per second: each corpus's documents/MB is fixed.
+    println!();
+    print!("| validator |");
+    for (name, docs) in &corpora {
+        print!(" {name} ({} docs) documents/s |", docs.len());
+    }
+    println!("\n|---|{}", "---:|".repeat(corpora.len()));
+    for (ri, (name, _)) in runs.iter().enumerate() {
+        print!("| {name} |");
+        for (ci, (_, docs)) in corpora.iter().enumerate() {
+            let per_mb = docs.len() as f64 / (bytes(docs) as f64 / 1e6);
+            print!(" {:.0} |", table[ri][ci] * per_mb);
+        }
+        println!();
+    }
     println!();
     for ci in 0..3 {
         println!(
@@ -115,9 +131,11 @@ fn main() {
                 mb / t.elapsed().as_secs_f64()
             })
             .collect();
+        let documents = 50.0 * bodies.len() as f64;
+        let rate = median(s);
         println!(
-            "PutTraceSegments {label}: {:.0} MB/s of request body",
-            median(s)
+            "PutTraceSegments {label}: {rate:.0} MB/s of request body, {:.0} documents/s",
+            rate * documents / mb
         );
     }
 }
