@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole suite against moto_server with its known-failing list; any unexpected result
-# (a new failure, or a listed case that now passes) fails CI.
+# (a new failure, or a listed case that now passes) fails CI. Then loads it with `bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${MOTO_PORT:-5123}
@@ -24,3 +24,13 @@ cargo run -q -p xray-conformance -- run --endpoint "http://127.0.0.1:$port" --fr
   --format markdown=target/reports/moto.md --format json=target/reports/moto.json \
   --format junit=target/reports/moto.xml
 cat target/reports/moto.md | head -30
+# The load generator against a real peer: every document sent is accepted, nothing fails.
+cargo run -q -p xray-conformance -- bench --endpoint "http://127.0.0.1:$port" --duration 2 \
+  --concurrency 4 --format json >target/reports/moto-bench.json
+python3 - target/reports/moto-bench.json <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+failed = sum(r["error_statuses"].values()) + r["transport_errors"] + r["timeouts"]
+assert r["documents"] > 0 and r["accepted"] == r["documents"] and failed == 0, r
+print("bench against moto_server: %d documents/s, p99 %.1f ms" % (r["documents_per_second"], r["latency_ms"]["p99"]))
+PY

@@ -1,0 +1,131 @@
+//! `xray-conformance bench --endpoint` as users run it, against `serve`: its report agrees with
+//! what the endpoint received, failures are counted by status, and bad arguments are usage
+//! errors.
+
+use std::process::Output;
+
+use serde_json::Value;
+use xray_conformance::serve::faults::Faults;
+use xray_conformance::serve::{start, Running};
+
+async fn serve(faults: Faults) -> Running {
+    let any = "127.0.0.1:0".parse().unwrap();
+    start(any, any, None, faults).await.unwrap()
+}
+
+/// Runs the bench binary (off the runtime's threads, which serve the endpoint meanwhile).
+async fn bench(args: &[&str]) -> Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+            .arg("bench")
+            .args(&args)
+            .output()
+            .expect("the binary runs")
+    })
+    .await
+    .unwrap()
+}
+
+fn report(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("--format json prints JSON")
+}
+
+fn count(v: &Value) -> u64 {
+    v.as_u64().expect("a count")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_agrees_with_what_serve_received() {
+    let s = serve(Faults::default()).await;
+    let url = format!("http://{}", s.http);
+    let out = bench(&[
+        "--endpoint",
+        &url,
+        "--duration",
+        "1",
+        "--concurrency",
+        "3",
+        "--batch",
+        "7",
+        "--document-bytes",
+        "600",
+        "--format",
+        "json",
+    ])
+    .await;
+    let r = report(&out);
+    let (requests, documents) = (count(&r["requests"]), count(&r["documents"]));
+    assert!(requests > 0, "{r}");
+    assert_eq!(documents, 7 * requests);
+    assert_eq!(count(&r["accepted"]), documents);
+    assert_eq!(count(&r["unprocessed"]), 0);
+    assert_eq!(r["error_statuses"], serde_json::json!({}));
+    assert_eq!(
+        (count(&r["transport_errors"]), count(&r["timeouts"])),
+        (0, 0)
+    );
+    let rate = r["documents_per_second"].as_f64().unwrap();
+    let seconds = r["duration_seconds"].as_f64().unwrap();
+    assert!((rate * seconds - documents as f64).abs() < 1.0, "{r}");
+    let l = &r["latency_ms"];
+    let p = |k: &str| l[k].as_f64().unwrap();
+    assert!(
+        0.0 < p("p50") && p("p50") <= p("p90") && p("p90") <= p("p99") && p("p99") <= p("max"),
+        "{l}"
+    );
+    // Every document the bench counted arrived, valid, and nothing else did.
+    let summary = s.state.summary();
+    assert_eq!(summary.requests.put_trace_segments, requests);
+    assert_eq!(summary.documents["http"]["accepted"], documents);
+    assert_eq!(
+        summary.documents["http"].len(),
+        1,
+        "{:?}",
+        summary.documents
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_other_than_200_are_counted_by_status() {
+    let s = serve(Faults {
+        throttle_rate: 1.0,
+        throttle_type: "ThrottledException".into(),
+        ..Faults::default()
+    })
+    .await;
+    let url = format!("http://{}", s.http);
+    let r = report(&bench(&["--endpoint", &url, "--duration", "0.5", "--format", "json"]).await);
+    let requests = count(&r["requests"]);
+    assert!(requests > 0, "{r}");
+    assert_eq!(count(&r["error_statuses"]["429"]), requests, "{r}");
+    assert_eq!((count(&r["documents"]), count(&r["accepted"])), (0, 0));
+    assert_eq!(s.state.summary().requests.throttled, requests);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_arguments_and_no_endpoint_are_clear_errors() {
+    let s = serve(Faults::default()).await;
+    let url = format!("http://{}", s.http);
+    for bad in [
+        ["--concurrency", "0"],
+        ["--batch", "0"],
+        ["--duration", "-1"],
+    ] {
+        let out = bench(&["--endpoint", &url, bad[0], bad[1]]).await;
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(!out.stderr.is_empty(), "{bad:?}");
+    }
+    // Nothing listens on a port just freed.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let gone = format!("http://{}", free.local_addr().unwrap());
+    drop(free);
+    let out = bench(&["--endpoint", &gone, "--duration", "1"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing accepts connections"));
+}
