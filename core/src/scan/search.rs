@@ -130,10 +130,11 @@ pub(super) fn decode_short_escapes(b: &[u8], mut i: usize, out: &mut Vec<u8>) ->
     let mut o = base;
     // SAFETY: SSE2 is part of x86_64. While i + 33 <= len, every load (16 bytes at `i`, or at
     // a run start s <= i + 17) and every escape's second byte (at most i + 16) is inside `b`.
-    // `o - base` never exceeds `s - start` (an escape writes one byte for two), so each
-    // 16-byte store at `o` ends within the capacity reserved. Only bytes before `s` are
-    // counted in the length: plain bytes copied from valid UTF-8 up to an ASCII stop byte,
-    // and decoded escapes (ASCII), so `out` stays valid UTF-8.
+    // `o - base` never exceeds the bytes consumed, `s` minus the `i` passed in (an escape
+    // writes one byte for two), so each 16-byte store at `o` ends within the capacity
+    // reserved. Only bytes before `s` are counted in the length: plain bytes copied from
+    // valid UTF-8 up to an ASCII stop byte, and decoded escapes (ASCII), so `out` stays
+    // valid UTF-8.
     unsafe {
         while i + 33 <= b.len() {
             let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
