@@ -436,4 +436,30 @@ mod tests {
         let note = format!("first {MAX_KEPT_CALLS} calls");
         assert!(c.detail.contains(&note), "{}", c.detail);
     }
+
+    #[test]
+    fn an_early_invalid_document_is_judged_after_the_records_moved_on() {
+        use crate::serve::state::{Arrival, MAX_KEPT_RECORDS};
+        let state = State::new(None).unwrap();
+        let arrival = |source| Arrival {
+            source,
+            time: 1.0,
+            request: None,
+            attempt: None,
+            index: 0,
+            document: b"x",
+        };
+        state.other(&arrival("udp"), "invalid_header", "a bad header");
+        // Enough later documents that the first record is no longer kept in memory.
+        for _ in 0..MAX_KEPT_RECORDS {
+            state.other(&arrival("udp"), "otlp", "an OTLP payload");
+        }
+        assert_eq!(state.summary().records_dropped_from_memory, 1);
+        let valid = judge(&state, true)
+            .into_iter()
+            .find(|c| c.name == "documents_valid")
+            .expect("the check is always made");
+        assert_eq!(valid.status, "fail", "{}", valid.detail);
+        assert!(valid.detail.contains("invalid_header"), "{}", valid.detail);
+    }
 }

@@ -350,6 +350,34 @@ mod tests {
         assert_eq!((key, trace.documents), (&one, 2));
     }
 
+    #[test]
+    fn a_new_traces_first_entity_is_tracked_like_any_other() {
+        // The first document's one entity starts the trace: the same id again is a duplicate.
+        let mut t = Tracker::default();
+        t.add(trace_of_one(7), 1);
+        t.add(trace_of_one(7), 1);
+        let r = t.reports();
+        assert_eq!((r.len(), r[0].documents), (1, 2));
+        assert!(
+            r[0].findings.iter().any(|f| f.check == "unique_ids"),
+            "{:?}",
+            r[0].findings
+        );
+        // An in-progress first document is still in progress at the end.
+        let mut t = Tracker::default();
+        let mut doc = trace_of_one(8);
+        doc.entities[0].1.in_progress = true;
+        t.add(doc, 1);
+        let r = t.reports();
+        assert!(
+            r[0].findings
+                .iter()
+                .any(|f| f.check == "in_progress_completed"),
+            "{:?}",
+            r[0].findings
+        );
+    }
+
     fn node(in_progress: bool) -> Node {
         Node {
             parent: None,
