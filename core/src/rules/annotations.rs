@@ -14,19 +14,32 @@ enum KeyForm {
     Invalid,
 }
 
-fn key_form(key: &[u8]) -> KeyForm {
-    let mut dotted = false;
-    for &b in key {
-        match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => {}
-            b'.' => dotted = true,
-            _ => return KeyForm::Invalid,
+// Each byte's class as a bit: 0 for letters, digits and `_`, DOT for `.`, BAD for the rest.
+// One OR per byte and one test at the end: the loop has no branch.
+const DOT: u8 = 1;
+const BAD: u8 = 2;
+static KEY_CLASS: [u8; 256] = {
+    let mut t = [BAD; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            t[c] = 0;
         }
+        c += 1;
     }
-    match (key.is_empty(), dotted) {
-        (true, _) => KeyForm::Invalid,
-        (false, true) => KeyForm::Dotted,
-        (false, false) => KeyForm::Valid,
+    t[b'.' as usize] = DOT;
+    t
+};
+
+fn key_form(key: &[u8]) -> KeyForm {
+    let class = key.iter().fold(0, |acc, &b| acc | KEY_CLASS[b as usize]);
+    if key.is_empty() || class & BAD != 0 {
+        KeyForm::Invalid
+    } else if class & DOT != 0 {
+        KeyForm::Dotted
+    } else {
+        KeyForm::Valid
     }
 }
 
@@ -107,6 +120,44 @@ impl<'a> Validator<'a, '_> {
                 "annotation key of {n} characters; the limit is {MAX_ANNOTATION_KEY_CHARS}"
             );
             self.emit(Code::AnnotationKeyLength, p, None, Some(key.start), msg);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The documented rule, byte by byte.
+    fn by_rule(key: &[u8]) -> KeyForm {
+        if key.is_empty()
+            || !key
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        {
+            KeyForm::Invalid
+        } else if key.contains(&b'.') {
+            KeyForm::Dotted
+        } else {
+            KeyForm::Valid
+        }
+    }
+
+    #[test]
+    fn every_byte_has_its_documented_class() {
+        for b in 0..=255u8 {
+            for key in [vec![b], vec![b'a', b], vec![b'.', b, b'z']] {
+                assert!(key_form(&key) == by_rule(&key), "{key:?}");
+            }
+        }
+        assert!(key_form(b"") == KeyForm::Invalid);
+    }
+
+    proptest! {
+        #[test]
+        fn key_form_follows_the_rule(key in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'Z'), Just(b'5'), Just(b'_'), Just(b'.'), Just(b'-'), Just(b' '), any::<u8>()], 0..24)) {
+            prop_assert!(key_form(&key) == by_rule(&key));
         }
     }
 }
