@@ -120,6 +120,20 @@ fn push(report: &mut Report, code: Code, pointer: String, offset: Option<usize>,
     });
 }
 
+/// The text of a string: borrowed when it has no escapes, decoded into `scratch` otherwise.
+/// A function of its own so that a caller can borrow the scratch buffer and the report apart.
+pub(crate) fn decoded<'t>(s: Str<'t>, scratch: &'t mut String) -> &'t str {
+    if s.escaped {
+        unescape_into(s.raw, scratch);
+        scratch
+    } else {
+        // SAFETY: the whole document was checked as UTF-8 before scanning, and a string's
+        // content lies between two ASCII quotes, which are never inside a multi-byte
+        // character, so the slice is valid UTF-8.
+        unsafe { std::str::from_utf8_unchecked(s.raw) }
+    }
+}
+
 pub(crate) struct Validator<'a, 'r> {
     pub s: Scanner<'a>,
     pub report: &'r mut Report,
@@ -176,15 +190,7 @@ impl<'a> Validator<'a, '_> {
     where
         'a: 't,
     {
-        if s.escaped {
-            unescape_into(s.raw, &mut self.scratch);
-            &self.scratch
-        } else {
-            // SAFETY: the whole document was checked as UTF-8 before scanning, and a string's
-            // content lies between two ASCII quotes, which are never inside a multi-byte
-            // character, so the slice is valid UTF-8.
-            unsafe { std::str::from_utf8_unchecked(s.raw) }
-        }
+        decoded(s, &mut self.scratch)
     }
 
     /// Emits `field.type` for a value of the wrong kind and skips it.
