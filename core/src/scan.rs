@@ -401,6 +401,25 @@ impl<'a> Scanner<'a> {
     /// once the closing `}` is consumed. `first` starts true for each object.
     #[inline(always)]
     pub fn next_key(&mut self, first: &mut bool) -> Result<Option<Str<'a>>, Stop> {
+        // Compact JSON, as SDKs send it: the key's quote comes at once, or after the comma,
+        // and its colon right after it: most members then skip three whitespace checks.
+        let b = self.b;
+        let i = self.i;
+        let quote = match b.get(i) {
+            Some(b'"') => *first,
+            Some(b',') => !*first && b.get(i + 1) == Some(&b'"'),
+            _ => false,
+        };
+        if quote {
+            self.i = i + usize::from(!*first);
+            *first = false;
+            let key = self.string()?;
+            if b.get(self.i) == Some(&b':') {
+                self.i += 1;
+                return Ok(Some(key));
+            }
+            return self.colon(key);
+        }
         self.ws();
         match self.b.get(self.i) {
             Some(b'}') => {
@@ -421,6 +440,11 @@ impl<'a> Scanner<'a> {
             return self.err("expected a string key in an object");
         }
         let key = self.string()?;
+        self.colon(key)
+    }
+
+    /// The `:` after `key`, past any whitespace.
+    fn colon(&mut self, key: Str<'a>) -> Result<Option<Str<'a>>, Stop> {
         self.ws();
         if self.b.get(self.i) != Some(&b':') {
             return self.err("expected ':' after an object key");
@@ -498,7 +522,64 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// JSON texts of objects, arrays, strings and numbers, compact or spaced.
+    fn json_text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("\"ab\"".to_string()),
+            Just("12".to_string()),
+            Just("true".to_string())
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            let ws = prop_oneof![Just(""), Just(""), Just(" "), Just("\n\t")];
+            prop_oneof![
+                (
+                    proptest::collection::vec((inner.clone(), ws.clone()), 0..4),
+                    ws.clone()
+                )
+                    .prop_map(|(items, w)| {
+                        let items: Vec<String> = items
+                            .into_iter()
+                            .map(|(v, w)| format!("{w}{v}{w}"))
+                            .collect();
+                        format!("[{w}{}]", items.join(","))
+                    }),
+                (proptest::collection::vec((inner, ws.clone()), 0..4), ws).prop_map(
+                    |(items, w)| {
+                        let items: Vec<String> = items
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, (v, w))| format!("{w}\"k{i}\"{w}:{w}{v}{w}"))
+                            .collect();
+                        format!("{{{w}{}}}", items.join(","))
+                    }
+                ),
+            ]
+        })
+    }
+
+    fn scans(doc: &[u8]) -> bool {
+        let mut s = Scanner::new(doc);
+        s.skip().and_then(|()| s.end()).is_ok()
+    }
+
     proptest! {
+        #[test]
+        fn syntax_agrees_with_serde_json(
+            doc in json_text(),
+            at in 0usize..400,
+            edit in prop_oneof![Just(None), Just(Some("")), Just(Some(",")), Just(Some(":")),
+                Just(Some("\"")), Just(Some(" ")), Just(Some("}")), Just(Some("]")), Just(Some("1"))],
+        ) {
+            // A valid text, or one byte of it replaced: both sides must agree on either.
+            let mut doc = doc.into_bytes();
+            if let Some(with) = edit {
+                let at = at % doc.len();
+                doc.splice(at..at + 1, with.bytes());
+            }
+            let serde = serde_json::from_slice::<serde::de::IgnoredAny>(&doc).is_ok();
+            prop_assert_eq!(scans(&doc), serde, "{}", String::from_utf8_lossy(&doc));
+        }
+
         #[test]
         fn the_decimal_fast_path_agrees_with_parse(int in 0u64..10_000_000_000, frac in 0u64..1_000_000, digits in 0usize..7, neg: bool) {
             let text = match digits {
