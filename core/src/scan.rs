@@ -401,25 +401,6 @@ impl<'a> Scanner<'a> {
     /// once the closing `}` is consumed. `first` starts true for each object.
     #[inline(always)]
     pub fn next_key(&mut self, first: &mut bool) -> Result<Option<Str<'a>>, Stop> {
-        // Compact JSON, as SDKs send it: the key's quote comes at once, or after the comma,
-        // and its colon right after it: most members then skip three whitespace checks.
-        let b = self.b;
-        let i = self.i;
-        let quote = match b.get(i) {
-            Some(b'"') => *first,
-            Some(b',') => !*first && b.get(i + 1) == Some(&b'"'),
-            _ => false,
-        };
-        if quote {
-            self.i = i + usize::from(!*first);
-            *first = false;
-            let key = self.string()?;
-            if b.get(self.i) == Some(&b':') {
-                self.i += 1;
-                return Ok(Some(key));
-            }
-            return self.colon(key);
-        }
         self.ws();
         match self.b.get(self.i) {
             Some(b'}') => {
@@ -440,11 +421,6 @@ impl<'a> Scanner<'a> {
             return self.err("expected a string key in an object");
         }
         let key = self.string()?;
-        self.colon(key)
-    }
-
-    /// The `:` after `key`, past any whitespace.
-    fn colon(&mut self, key: Str<'a>) -> Result<Option<Str<'a>>, Stop> {
         self.ws();
         if self.b.get(self.i) != Some(&b':') {
             return self.err("expected ':' after an object key");

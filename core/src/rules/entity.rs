@@ -2,7 +2,7 @@
 //! The top-level object is a segment, or an independent subsegment when it says
 //! `"type": "subsegment"`; objects in `subsegments` arrays are embedded subsegments.
 
-use super::fields::{fingerprint, fingerprint_in, same_name, tail, Spec};
+use super::fields::Spec;
 use super::ids::{id16, trace_id, HexForm};
 use crate::codes::Code;
 use crate::limits::MAX_NAME_CHARS;
@@ -52,87 +52,35 @@ enum Field {
     Traced,
 }
 
-const FIELDS: [(&str, Field); 25] = [
-    ("id", Field::Id),
-    ("trace_id", Field::TraceId),
-    ("parent_id", Field::ParentId),
-    ("type", Field::Type),
-    ("name", Field::Name),
-    ("start_time", Field::StartTime),
-    ("end_time", Field::EndTime),
-    ("in_progress", Field::InProgress),
-    ("error", Field::Error),
-    ("throttle", Field::Throttle),
-    ("fault", Field::Fault),
-    ("user", Field::User),
-    ("origin", Field::Origin),
-    ("resource_arn", Field::ResourceArn),
-    ("namespace", Field::Namespace),
-    ("service", Field::Service),
-    ("http", Field::Http),
-    ("aws", Field::Aws),
-    ("sql", Field::Sql),
-    ("cause", Field::Cause),
-    ("annotations", Field::Annotations),
-    ("metadata", Field::Metadata),
-    ("subsegments", Field::Subsegments),
-    ("precursor_ids", Field::PrecursorIds),
-    ("traced", Field::Traced),
-];
-
-/// Sends each field's fingerprint to its own slot of `FIELD_SLOTS` (found by search; the
-/// table's construction fails the build if two fields ever share a slot). One multiply and
-/// one comparison replace a match over 25 names, whose jump on the key's length was often
-/// mispredicted.
-const FIELD_HASH: u64 = 0x13b3_a082_7115_1f21;
-
-const fn slot(fingerprint: u64) -> usize {
-    (fingerprint.wrapping_mul(FIELD_HASH) >> 59) as usize
-}
-
-#[derive(Clone, Copy)]
-struct FieldSlot {
-    name: &'static [u8],
-    fingerprint: u64,
-    tail: u64,
-    field: Field,
-}
-
-static FIELD_SLOTS: [Option<FieldSlot>; 32] = {
-    let mut t: [Option<FieldSlot>; 32] = [None; 32];
-    let mut i = 0;
-    while i < FIELDS.len() {
-        let name = FIELDS[i].0.as_bytes();
-        assert!(
-            name.len() < 16,
-            "field names are settled by fingerprint and tail"
-        );
-        let fp = fingerprint(name);
-        let s = slot(fp);
-        assert!(
-            t[s].is_none(),
-            "two fields share a slot: search FIELD_HASH again"
-        );
-        t[s] = Some(FieldSlot {
-            name,
-            fingerprint: fp,
-            tail: tail(name),
-            field: FIELDS[i].1,
-        });
-        i += 1;
-    }
-    t
-};
-
-/// The field named `key`, whose fingerprint is `fp`.
-#[inline(always)]
-fn field_fp(key: &[u8], fp: u64) -> Option<Field> {
-    let s = FIELD_SLOTS[slot(fp)]?;
-    (s.fingerprint == fp && same_name(s.name, s.tail, key)).then_some(s.field)
-}
-
 fn field(key: &[u8]) -> Option<Field> {
-    field_fp(key, fingerprint(key))
+    Some(match key {
+        b"id" => Field::Id,
+        b"trace_id" => Field::TraceId,
+        b"parent_id" => Field::ParentId,
+        b"type" => Field::Type,
+        b"name" => Field::Name,
+        b"start_time" => Field::StartTime,
+        b"end_time" => Field::EndTime,
+        b"in_progress" => Field::InProgress,
+        b"error" => Field::Error,
+        b"throttle" => Field::Throttle,
+        b"fault" => Field::Fault,
+        b"user" => Field::User,
+        b"origin" => Field::Origin,
+        b"resource_arn" => Field::ResourceArn,
+        b"namespace" => Field::Namespace,
+        b"service" => Field::Service,
+        b"http" => Field::Http,
+        b"aws" => Field::Aws,
+        b"sql" => Field::Sql,
+        b"cause" => Field::Cause,
+        b"annotations" => Field::Annotations,
+        b"metadata" => Field::Metadata,
+        b"subsegments" => Field::Subsegments,
+        b"precursor_ids" => Field::PrecursorIds,
+        b"traced" => Field::Traced,
+        _ => return None,
+    })
 }
 
 impl Field {
@@ -207,7 +155,7 @@ impl<'a> Validator<'a, '_> {
             let f = if key.escaped {
                 field(self.text(key).as_bytes())
             } else {
-                field_fp(key.raw, fingerprint_in(self.s.b, key))
+                field(key.raw)
             };
             let Some(f) = f else {
                 self.s.skip()?;
@@ -582,45 +530,6 @@ impl<'a> Validator<'a, '_> {
                 let msg = format!("{} is documented for {place} only", f.key());
                 self.emit(Code::FieldPlacement, path, Some(f.key()), Some(offset), msg);
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn by_list(key: &[u8]) -> Option<Field> {
-        FIELDS
-            .iter()
-            .find(|(name, _)| name.as_bytes() == key)
-            .map(|&(_, f)| f)
-    }
-
-    #[test]
-    fn every_field_name_finds_its_field_and_near_names_find_none() {
-        for (name, f) in FIELDS {
-            assert_eq!(field(name.as_bytes()), Some(f), "{name}");
-            let mut longer = name.as_bytes().to_vec();
-            longer.push(b's');
-            assert_eq!(field(&longer), by_list(&longer), "{name}s");
-            assert_eq!(field(&name.as_bytes()[1..]), by_list(&name.as_bytes()[1..]));
-            // A key that decodes to the name's first bytes followed by NULs and more: its
-            // length no longer fits the fingerprint's byte.
-            let mut padded = name.as_bytes().to_vec();
-            padded.resize(256 + name.len(), 0);
-            assert_eq!(field(&padded), None, "{name} padded");
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn field_lookup_agrees_with_the_list(which in 0usize..25, at in 0usize..16, byte in any::<u8>()) {
-            let mut key = FIELDS[which].0.as_bytes().to_vec();
-            let at = at % key.len();
-            key[at] = byte;
-            prop_assert_eq!(field(&key), by_list(&key), "{:?}", key);
         }
     }
 }

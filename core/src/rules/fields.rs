@@ -44,7 +44,7 @@ pub(crate) struct Member {
 
 /// The first seven bytes and the length, packed: equal fingerprints mean equal names up to
 /// seven bytes, so most lookups never compare whole names.
-pub(crate) const fn fingerprint(b: &[u8]) -> u64 {
+const fn fingerprint(b: &[u8]) -> u64 {
     let mut fp = (b.len() as u64) << 56;
     let mut i = 0;
     while i < b.len() && i < 7 {
@@ -55,7 +55,7 @@ pub(crate) const fn fingerprint(b: &[u8]) -> u64 {
 }
 
 /// The last eight bytes of `b`, or 0 when it is shorter.
-pub(crate) const fn tail(b: &[u8]) -> u64 {
+const fn tail(b: &[u8]) -> u64 {
     if b.len() < 8 {
         return 0;
     }
@@ -80,15 +80,15 @@ pub(crate) const fn member(name: &'static str, spec: Spec) -> Member {
 /// Whether `key`, whose fingerprint equals `m`'s, is `m`'s name. Names of up to 15 bytes are
 /// settled by one more word: comparing them byte by byte was a `memcmp` call per member.
 #[inline(always)]
-pub(crate) fn same_name(name: &[u8], name_tail: u64, key: &[u8]) -> bool {
+fn same_name(m: &Member, key: &[u8]) -> bool {
     match key.len() {
         0..=7 => true,
         8..=15 => {
             let mut w = [0u8; 8];
             w.copy_from_slice(&key[key.len() - 8..]);
-            u64::from_le_bytes(w) == name_tail
+            u64::from_le_bytes(w) == m.tail
         }
-        _ => name == key,
+        _ => m.name == key,
     }
 }
 
@@ -120,7 +120,7 @@ pub(crate) fn lookup(table: &'static [Member], key: &[u8]) -> Option<&'static Sp
 pub(crate) fn lookup_fp(table: &'static [Member], key: &[u8], fp: u64) -> Option<&'static Spec> {
     table
         .iter()
-        .find(|m| m.fingerprint == fp && same_name(m.name, m.tail, key))
+        .find(|m| m.fingerprint == fp && same_name(m, key))
         .map(|m| &m.spec)
 }
 
