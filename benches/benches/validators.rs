@@ -1,6 +1,6 @@
 //! Validators side by side on the same bytes: ours; serde_json into a `Value` (what a naive
-//! validator pays first); the syntax-only floor (UTF-8 check + `IgnoredAny`); sonic-rs and
-//! simd-json parses; the jsonschema crate with our schema (parse + validate).
+//! validator pays first); the syntax-only floors (UTF-8 check + serde_json `IgnoredAny`, and
+//! sonic-rs `IgnoredAny` with SIMD); sonic-rs and simd-json parses; the jsonschema crate with our schema (parse + validate).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use xray_benches::peers::{self, Schema};
@@ -28,6 +28,9 @@ fn validators(c: &mut Criterion) {
         });
         g.bench_function(BenchmarkId::new("floor-utf8+IgnoredAny", label), |b| {
             b.iter(|| docs.iter().filter(|d| peers::floor(d)).count())
+        });
+        g.bench_function(BenchmarkId::new("floor-sonic-rs-IgnoredAny", label), |b| {
+            b.iter(|| docs.iter().filter(|d| peers::sonic_rs_floor(d)).count())
         });
         g.bench_function(BenchmarkId::new("serde_json-Value", label), |b| {
             b.iter(|| docs.iter().filter(|d| peers::serde_json_value(d)).count())

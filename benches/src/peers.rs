@@ -19,6 +19,12 @@ pub fn floor(doc: &[u8]) -> bool {
     simdutf8::basic::from_utf8(doc).is_ok() && serde_json::from_slice::<IgnoredAny>(doc).is_ok()
 }
 
+/// A second floor, with SIMD: sonic-rs skipping everything. It checks UTF-8 and the full
+/// syntax of what it skips (it refuses `[1,,2]`, `{1:2}`, `01`, control characters).
+pub fn sonic_rs_floor(doc: &[u8]) -> bool {
+    sonic_rs::from_slice::<IgnoredAny>(doc).is_ok()
+}
+
 pub fn sonic_rs_value(doc: &[u8]) -> bool {
     sonic_rs::from_slice::<sonic_rs::Value>(doc).is_ok()
 }
@@ -72,4 +78,43 @@ pub fn bodies(docs: &[Vec<u8>], batch: usize) -> Vec<Vec<u8>> {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Peer<'a> = Box<dyn FnMut(&[u8]) -> bool + 'a>;
+
+    /// The comparison is fair only if every peer does the work: each accepts the corpus
+    /// documents and refuses the same documents cut short or with a stray comma.
+    #[test]
+    fn every_peer_accepts_the_corpus_and_refuses_broken_json() {
+        let schema = Schema::new();
+        let mut report = xray_segment::Report::default();
+        let mut buf = Vec::new();
+        let mut peers: Vec<(&str, Peer)> = vec![
+            ("ours", Box::new(|d: &[u8]| xray_segment(&mut report, d))),
+            ("floor", Box::new(floor)),
+            ("sonic-rs floor", Box::new(sonic_rs_floor)),
+            ("serde_json", Box::new(serde_json_value)),
+            ("sonic-rs", Box::new(sonic_rs_value)),
+            (
+                "simd-json",
+                Box::new(|d: &[u8]| simd_json_value(&mut buf, d)),
+            ),
+            ("jsonschema", Box::new(|d: &[u8]| schema.check(d))),
+        ];
+        let docs = crate::corpus(crate::SMALL_BYTES, 5);
+        for doc in docs.iter().take(20) {
+            let cut = &doc[..doc.len() - 1];
+            let mut comma = doc.clone();
+            comma.insert(doc.len() - 1, b',');
+            for (name, peer) in peers.iter_mut() {
+                assert!(peer(doc), "{name} refused a corpus document");
+                assert!(!peer(cut), "{name} accepted a document cut short");
+                assert!(!peer(&comma), "{name} accepted a trailing comma");
+            }
+        }
+    }
 }
