@@ -1,8 +1,14 @@
 //! `xray-conformance bench --endpoint URL`: a bounded load generator for any PutTraceSegments
 //! implementation. Bodies are prepared before the clock starts, so the figures measure the
 //! target, not the generator.
+//!
+//! Closed loop by default: each worker sends again as soon as it has its answer, which finds
+//! the most the target sustains. With `--rate`, open loop: requests are due at a fixed rate
+//! whatever the answers, and latency counts from when each was due, so time a request spent
+//! waiting for a free worker behind a slow answer is not hidden (coordinated omission).
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,6 +24,11 @@ pub const MAX_DURATION_SECS: f64 = 600.0;
 pub const MAX_CONCURRENCY: usize = 256;
 /// Distinct request bodies cycled through (ids repeat after that many requests).
 pub const BODIES: usize = 256;
+/// Highest `--rate`, in requests per second: far above what one machine sends, low enough
+/// that a typo (an extra zero or two) is refused rather than queued.
+pub const MAX_RATE: f64 = 100_000.0;
+/// A request that starts later than this after it was due is counted late.
+const LATE_AFTER: Duration = Duration::from_millis(1);
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -33,6 +44,10 @@ pub struct BenchArgs {
     /// Documents per request (X-Ray allows 50).
     #[arg(long, default_value_t = 50)]
     pub batch: usize,
+    /// Open loop: requests due at this many per second, whatever the answers; latency counts
+    /// from when each was due. `--concurrency` is then the most in flight at once.
+    #[arg(long, value_name = "REQUESTS_PER_SECOND")]
+    pub rate: Option<f64>,
     /// Approximate size of each document in bytes.
     #[arg(long, default_value_t = 1000)]
     pub document_bytes: usize,
@@ -63,6 +78,14 @@ pub struct BenchReport {
     pub concurrency: usize,
     pub batch: usize,
     pub document_bytes: usize,
+    /// Requests per second asked for with `--rate`; null for a closed loop.
+    pub target_rate: Option<f64>,
+    /// Open loop: requests that started more than 1 ms after they were due because every
+    /// worker was still waiting for an answer. Their latency includes that wait.
+    pub late_requests: u64,
+    /// Open loop: requests due before the end that were never sent, because the target
+    /// answered too slowly for `--concurrency` workers to keep up.
+    pub unsent_requests: u64,
     pub requests: u64,
     pub requests_per_second: f64,
     pub documents: u64,
@@ -112,16 +135,93 @@ struct Tally {
     statuses: BTreeMap<u16, u64>,
     transport: u64,
     timeouts: u64,
+    late: u64,
     latencies: Vec<f64>,
 }
 
+impl Tally {
+    fn count(&mut self, result: Result<crate::client::Exchange, SendError>, batch: u64) {
+        self.requests += 1;
+        match result {
+            Ok(x) if x.status == 200 => {
+                let unprocessed = serde_json::from_slice::<serde_json::Value>(&x.response_body)
+                    .ok()
+                    .and_then(|v| {
+                        v["UnprocessedTraceSegments"]
+                            .as_array()
+                            .map(|a| a.len() as u64)
+                    })
+                    .unwrap_or(0);
+                self.documents += batch;
+                self.unprocessed += unprocessed;
+                self.accepted += batch.saturating_sub(unprocessed);
+            }
+            Ok(x) => *self.statuses.entry(x.status).or_default() += 1,
+            Err(SendError::Timeout) => self.timeouts += 1,
+            Err(SendError::Transport(_)) => self.transport += 1,
+        }
+    }
+
+    fn add(&mut self, t: Tally) {
+        self.requests += t.requests;
+        self.documents += t.documents;
+        self.accepted += t.accepted;
+        self.unprocessed += t.unprocessed;
+        self.transport += t.transport;
+        self.timeouts += t.timeouts;
+        self.late += t.late;
+        for (k, v) in t.statuses {
+            *self.statuses.entry(k).or_default() += v;
+        }
+        self.latencies.extend(t.latencies);
+    }
+}
+
+/// When the `k`-th request of an open loop at `rate` per second is due, from the start.
+pub fn due(k: u64, rate: f64) -> Duration {
+    Duration::from_secs_f64(k as f64 / rate)
+}
+
+/// How many requests an open loop at `rate` has due within `seconds`.
+pub fn scheduled(rate: f64, seconds: f64) -> u64 {
+    let end = Duration::from_secs_f64(seconds);
+    let mut n = (rate * seconds).ceil() as u64;
+    // The product may round across a whole number; settle it with `due` itself.
+    while n > 0 && due(n - 1, rate) >= end {
+        n -= 1;
+    }
+    while due(n, rate) < end {
+        n += 1;
+    }
+    n
+}
+
+/// Why the arguments cannot run, if they cannot.
+pub fn check_args(args: &BenchArgs) -> Result<(), String> {
+    if !(0.0..=MAX_DURATION_SECS).contains(&args.duration) {
+        return Err(format!(
+            "--duration must be 0 to {MAX_DURATION_SECS} seconds"
+        ));
+    }
+    if !(1..=MAX_CONCURRENCY).contains(&args.concurrency) {
+        return Err(format!("--concurrency must be 1 to {MAX_CONCURRENCY}"));
+    }
+    if args.batch == 0 {
+        return Err("--batch must be at least 1".into());
+    }
+    if let Some(rate) = args.rate {
+        if !(rate > 0.0 && rate <= MAX_RATE) {
+            return Err(format!(
+                "--rate must be above 0 and at most {MAX_RATE} requests per second"
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn main(args: BenchArgs) -> u8 {
-    if !(0.0..=MAX_DURATION_SECS).contains(&args.duration)
-        || args.concurrency == 0
-        || args.concurrency > MAX_CONCURRENCY
-        || args.batch == 0
-    {
-        eprintln!("error: --duration 0..={MAX_DURATION_SECS}, --concurrency 1..={MAX_CONCURRENCY}, --batch at least 1");
+    if let Err(e) = check_args(&args) {
+        eprintln!("error: {e}");
         return exit::USAGE;
     }
     crate::block_on(async move {
@@ -173,41 +273,52 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
     );
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(args.duration);
+    // The open loop's next request number, shared: workers take requests in turn.
+    let next = Arc::new(AtomicU64::new(0));
     let mut workers = Vec::new();
     for w in 0..args.concurrency {
-        let (target, bodies) = (target.clone(), bodies.clone());
-        let (batch, concurrency) = (args.batch as u64, args.concurrency);
+        let (target, bodies, next) = (target.clone(), bodies.clone(), next.clone());
+        let (batch, concurrency, rate) = (args.batch as u64, args.concurrency, args.rate);
         workers.push(tokio::spawn(async move {
             let mut t = Tally::default();
             let mut order = body_order(w, concurrency);
             // Bounded by the deadline; each request by its own timeout.
-            while Instant::now() < deadline {
-                let Some(body) = order.next().map(|b| &bodies[b]) else {
-                    break;
-                };
-                let sent = Instant::now();
-                let result = target.put(body, Duration::from_secs(10)).await;
-                t.latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
-                t.requests += 1;
-                match result {
-                    Ok(x) if x.status == 200 => {
-                        let unprocessed =
-                            serde_json::from_slice::<serde_json::Value>(&x.response_body)
-                                .ok()
-                                .and_then(|v| {
-                                    v["UnprocessedTraceSegments"]
-                                        .as_array()
-                                        .map(|a| a.len() as u64)
-                                })
-                                .unwrap_or(0);
-                        t.documents += batch;
-                        t.unprocessed += unprocessed;
-                        t.accepted += batch.saturating_sub(unprocessed);
+            loop {
+                let (body, from) = match rate {
+                    None if Instant::now() < deadline => {
+                        let Some(b) = order.next() else { break };
+                        (b, Instant::now())
                     }
-                    Ok(x) => *t.statuses.entry(x.status).or_default() += 1,
-                    Err(SendError::Timeout) => t.timeouts += 1,
-                    Err(SendError::Transport(_)) => t.transport += 1,
-                }
+                    None => break,
+                    // Past the end, what is still due is left unsent: a target slower than
+                    // the rate would otherwise keep the run going long after its duration.
+                    Some(_) if Instant::now() >= deadline => break,
+                    Some(rate) => {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let due = started + due(k, rate);
+                        if due >= deadline {
+                            break;
+                        }
+                        let now = Instant::now();
+                        let from = if now < due {
+                            // Tokio's timer wakes up to a millisecond late: that delay is
+                            // the generator's, so latency counts from the wake-up.
+                            tokio::time::sleep_until(due.into()).await;
+                            Instant::now()
+                        } else {
+                            // Every worker was busy when this request fell due: the wait is
+                            // the target's doing and counts.
+                            if now - due > LATE_AFTER {
+                                t.late += 1;
+                            }
+                            due
+                        };
+                        (k as usize % BODIES, from)
+                    }
+                };
+                let result = target.put(&bodies[body], Duration::from_secs(10)).await;
+                t.latencies.push(from.elapsed().as_secs_f64() * 1000.0);
+                t.count(result, batch);
             }
             t
         }));
@@ -215,16 +326,7 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
     let mut all = Tally::default();
     for w in workers {
         if let Ok(t) = w.await {
-            all.requests += t.requests;
-            all.documents += t.documents;
-            all.accepted += t.accepted;
-            all.unprocessed += t.unprocessed;
-            all.transport += t.transport;
-            all.timeouts += t.timeouts;
-            for (k, v) in t.statuses {
-                *all.statuses.entry(k).or_default() += v;
-            }
-            all.latencies.extend(t.latencies);
+            all.add(t);
         }
     }
     let elapsed = started.elapsed().as_secs_f64().max(1e-9);
@@ -240,6 +342,11 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
         concurrency: args.concurrency,
         batch: args.batch,
         document_bytes: args.document_bytes,
+        target_rate: args.rate,
+        late_requests: all.late,
+        unsent_requests: args.rate.map_or(0, |r| {
+            scheduled(r, args.duration).saturating_sub(all.requests)
+        }),
         requests: all.requests,
         requests_per_second: all.requests as f64 / elapsed,
         documents: all.documents,
@@ -264,6 +371,12 @@ fn print_human(r: &BenchReport) {
         "bench {}: {:.1} s, concurrency {}, batch {}, ~{} B documents",
         r.endpoint, r.duration_seconds, r.concurrency, r.batch, r.document_bytes
     );
+    if let Some(rate) = r.target_rate {
+        println!(
+            "open loop at {rate} requests/s: latency counts from when each request was due; {} started late, behind busy workers; {} never sent",
+            r.late_requests, r.unsent_requests
+        );
+    }
     println!(
         "requests: {} ({:.0}/s); documents: {} ({:.0}/s), {} accepted, {} unprocessed",
         r.requests,
@@ -316,6 +429,58 @@ mod tests {
                 .collect();
             let expected: Vec<usize> = (0..2 * BODIES + 5).map(|n| n % BODIES).collect();
             assert_eq!(sent, expected, "concurrency {concurrency}");
+        }
+    }
+
+    fn args(duration: f64, concurrency: usize, batch: usize, rate: Option<f64>) -> BenchArgs {
+        BenchArgs {
+            endpoint: "http://127.0.0.1:1".into(),
+            duration,
+            concurrency,
+            batch,
+            rate,
+            document_bytes: 1000,
+            format: OutputFormat::Human,
+            region: "us-east-1".into(),
+            no_sign: true,
+        }
+    }
+
+    #[test]
+    fn each_limit_is_accepted_up_to_itself_and_refused_past_it() {
+        let ok = |a: BenchArgs| check_args(&a).is_ok();
+        let d = MAX_DURATION_SECS;
+        assert!(ok(args(d - 1.0, 8, 50, None)) && ok(args(d, 8, 50, None)));
+        assert!(!ok(args(d + 1.0, 8, 50, None)) && !ok(args(-1.0, 8, 50, None)));
+        let c = MAX_CONCURRENCY;
+        assert!(ok(args(1.0, c - 1, 50, None)) && ok(args(1.0, c, 50, None)));
+        assert!(!ok(args(1.0, c + 1, 50, None)) && !ok(args(1.0, 0, 50, None)));
+        assert!(ok(args(1.0, 8, 1, None)) && !ok(args(1.0, 8, 0, None)));
+        let r = MAX_RATE;
+        assert!(ok(args(1.0, 8, 50, Some(r - 1.0))) && ok(args(1.0, 8, 50, Some(r))));
+        assert!(!ok(args(1.0, 8, 50, Some(r + 1.0))));
+        for bad in [0.0, -5.0, f64::NAN, f64::INFINITY] {
+            assert!(!ok(args(1.0, 8, 50, Some(bad))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_schedule_counts_exactly_the_requests_due_before_the_end() {
+        assert_eq!(scheduled(200.0, 1.0), 200);
+        assert_eq!(scheduled(3.0, 0.1), 1);
+        assert_eq!(scheduled(1000.0, 0.0), 0);
+        // 100 x 1.1 is 110.00000000000001 in doubles: 110 requests are due, not 111.
+        assert_eq!(scheduled(100.0, 1.1), 110);
+        for rate in [0.5, 1.0, 3.0, 7.0, 10.0, 100.0, 333.3, 1000.0, 49_999.0] {
+            for seconds in [0.001, 0.1, 0.3, 1.0, 1.1, 2.5, 7.0] {
+                let end = Duration::from_secs_f64(seconds);
+                let by_counting = (0..).take_while(|&k| due(k, rate) < end).count() as u64;
+                assert_eq!(
+                    scheduled(rate, seconds),
+                    by_counting,
+                    "{rate}/s for {seconds} s"
+                );
+            }
         }
     }
 

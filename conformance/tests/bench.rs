@@ -129,3 +129,68 @@ async fn bad_arguments_and_no_endpoint_are_clear_errors() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing accepts connections"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_loop_sends_exactly_the_requests_due() {
+    let s = serve(Faults::default()).await;
+    let url = format!("http://{}", s.http);
+    let r = report(
+        &bench(&[
+            "--endpoint",
+            &url,
+            "--duration",
+            "1",
+            "--rate",
+            "200",
+            "--concurrency",
+            "4",
+            "--batch",
+            "5",
+            "--format",
+            "json",
+        ])
+        .await,
+    );
+    // Due at 0, 5 ms, ... 995 ms: 200 requests, whatever the machine's speed.
+    assert_eq!(count(&r["requests"]), 200, "{r}");
+    assert_eq!(count(&r["unsent_requests"]), 0, "{r}");
+    assert_eq!(r["target_rate"].as_f64(), Some(200.0));
+    assert_eq!(count(&r["accepted"]), 1000);
+    assert_eq!(s.state.summary().requests.put_trace_segments, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_loop_counts_the_wait_behind_a_slow_answer() {
+    // Each answer takes 100 ms; one worker; a request due every 20 ms.
+    let s = serve(Faults {
+        latency_ms: 100,
+        ..Faults::default()
+    })
+    .await;
+    let url = format!("http://{}", s.http);
+    let r = report(
+        &bench(&[
+            "--endpoint",
+            &url,
+            "--duration",
+            "1",
+            "--rate",
+            "50",
+            "--concurrency",
+            "1",
+            "--batch",
+            "1",
+            "--format",
+            "json",
+        ])
+        .await,
+    );
+    let requests = count(&r["requests"]);
+    assert!((2..=11).contains(&requests), "{r}");
+    // All but the first fell due while the worker waited: each waited longer than the last,
+    // and that wait is in its latency, far above the 100 ms a closed loop would report.
+    assert_eq!(count(&r["late_requests"]), requests - 1, "{r}");
+    assert_eq!(count(&r["unsent_requests"]), 50 - requests, "{r}");
+    let max = r["latency_ms"]["max"].as_f64().unwrap();
+    assert!(max > 100.0 + 60.0 * (requests - 1) as f64, "{r}");
+}
