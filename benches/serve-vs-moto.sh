@@ -3,6 +3,8 @@
 # then measured in turn with `xray-conformance bench`, PAIRS times, so both see the same host.
 # Needs a release build (cargo build --release -p xray-conformance) and moto[server] installed.
 # Usage: benches/serve-vs-moto.sh [PAIRS] [SECONDS]
+# With RATE=N in the environment, both are sent N requests/s (open loop) instead of as many as
+# they answer, and latency counts from when each request was due.
 set -euo pipefail
 PAIRS=${1:-3}
 SECONDS_EACH=${2:-10}
@@ -29,14 +31,19 @@ done
 
 rate() {
   "$BIN" bench --endpoint "http://127.0.0.1:$1" --duration "$SECONDS_EACH" \
-    --concurrency 8 --batch 50 --format json |
-    python3 -c 'import json,sys; d=json.load(sys.stdin); l=d["latency_ms"]; print(int(d["documents_per_second"]), int(d["requests_per_second"]), "%.2f %.2f %.2f %.2f" % (l["p50"], l["p90"], l["p99"], l["max"]), sum(d["error_statuses"].values()) + d["transport_errors"] + d["timeouts"])'
+    --concurrency 8 --batch 50 ${RATE:+--rate "$RATE"} --format json |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); l=d["latency_ms"]; print(int(d["documents_per_second"]), int(d["requests_per_second"]), "%.2f %.2f %.2f %.2f" % (l["p50"], l["p90"], l["p99"], l["max"]), sum(d["error_statuses"].values()) + d["transport_errors"] + d["timeouts"], d["late_requests"], d["unsent_requests"])'
 }
 
-echo "pair target segments/s requests/s p50_ms p90_ms p99_ms max_ms errors"
+echo "pair target segments/s requests/s p50_ms p90_ms p99_ms max_ms errors late unsent"
 for p in $(seq "$PAIRS"); do
   s=$(rate $SERVE_PORT); m=$(rate $MOTO_PORT)
   echo "$p serve $s"
   echo "$p moto $m"
-  python3 -c "print('$p ratio %.1fx' % (${s%% *} / max(${m%% *}, 1)))"
+  if [ -n "${RATE:-}" ]; then
+    # Same rate for both: compare how long they take, p99 against p99.
+    python3 -c "s='$s'.split(); m='$m'.split(); print('$p moto p99 / serve p99 %.0fx' % (float(m[4]) / max(float(s[4]), 0.001)))"
+  else
+    python3 -c "print('$p ratio %.1fx' % (${s%% *} / max(${m%% *}, 1)))"
+  fi
 done
