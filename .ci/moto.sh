@@ -34,3 +34,15 @@ failed = sum(r["error_statuses"].values()) + r["transport_errors"] + r["timeouts
 assert r["documents"] > 0 and r["accepted"] == r["documents"] and failed == 0, r
 print("bench against moto_server: %d documents/s, p99 %.1f ms" % (r["documents_per_second"], r["latency_ms"]["p99"]))
 PY
+# The open loop against the same peer: 20 requests/s for 2 s is 40 requests, all sent and
+# accepted (moto answers 50 documents in a few ms; 4 workers leave room for its pauses).
+cargo run -q -p xray-conformance -- bench --endpoint "http://127.0.0.1:$port" --duration 2 \
+  --concurrency 4 --rate 20 --format json >target/reports/moto-bench-rate.json
+python3 - target/reports/moto-bench-rate.json <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+failed = sum(r["error_statuses"].values()) + r["transport_errors"] + r["timeouts"]
+assert r["requests"] == 40 and r["unsent_requests"] == 0 and failed == 0, r
+assert r["accepted"] == r["documents"] == 40 * r["batch"], r
+print("bench --rate 20 against moto_server: p50 %.1f ms, p99 %.1f ms, %d late" % (r["latency_ms"]["p50"], r["latency_ms"]["p99"], r["late_requests"]))
+PY
