@@ -533,6 +533,34 @@ mod tests {
         })
     }
 
+    #[test]
+    fn numbers_off_the_fast_path_still_agree_with_parse() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "1478293361.271",
+            "123456789012345",
+            "1234567890123456",
+            "12345678.9012345",
+            "0.000000000000001",
+            "1e5",
+            "1.5E-3",
+            "-2e+2",
+            "99.95",
+            "1e400",
+            "-1234567.8",
+        ] {
+            let n = Num {
+                raw: text.as_bytes(),
+                integer: !text.contains(['.', 'e', 'E']),
+                start: 0,
+            };
+            let parsed = text.parse::<f64>().ok().filter(|v| v.is_finite());
+            assert_eq!(n.to_f64(), parsed, "{text}");
+        }
+    }
+
     fn scans(doc: &[u8]) -> bool {
         let mut s = Scanner::new(doc);
         s.skip().and_then(|()| s.end()).is_ok()
