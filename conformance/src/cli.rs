@@ -46,7 +46,8 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
-    /// Files holding one segment document each; `-` reads standard input.
+    /// Files holding one segment document each, or directories (their `*.json` files at any
+    /// depth, in name order); `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<String>,
 }

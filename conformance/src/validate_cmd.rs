@@ -1,6 +1,7 @@
 //! `xray-conformance validate`: every diagnostic of each document, for people and for scripts.
 
 use std::io::{Read, Write};
+use std::path::Path;
 
 use serde_json::json;
 use xray_segment::{validate, verdict, Verdict};
@@ -8,68 +9,140 @@ use xray_segment::{validate, verdict, Verdict};
 use crate::cli::{OutputFormat, ValidateArgs};
 use crate::exit;
 
+/// What the inputs came to, for the exit code and the summary line.
+#[derive(Default)]
+struct Seen {
+    documents: usize,
+    accepted: usize,
+    /// Inputs that could not be read (reported on stderr as they came).
+    unreadable: usize,
+}
+
+/// Validates each input as it is read, so a directory of any size is checked in the memory of
+/// its largest document, and what was printed stays printed when a later input is unreadable.
+/// A directory stands for its `*.json` files at any depth, in name order.
 pub fn run(args: &ValidateArgs) -> u8 {
-    let mut inputs = Vec::new();
-    for file in &args.files {
-        let bytes = if file == "-" {
-            let mut buf = Vec::new();
-            if let Err(e) = std::io::stdin().read_to_end(&mut buf) {
-                eprintln!("error: cannot read standard input: {e}");
-                return exit::USAGE;
-            }
-            buf
-        } else {
-            match std::fs::read(file) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("error: cannot read {file}: {e}");
-                    return exit::USAGE;
-                }
-            }
-        };
-        inputs.push((file.as_str(), bytes));
-    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut all_accepted = true;
-    for (file, doc) in &inputs {
-        let report = validate(doc);
-        let v = verdict(&report);
-        all_accepted &= v.is_accepted();
-        let written = match args.format {
-            OutputFormat::Human => human(&mut out, file, doc, &report, &v),
-            OutputFormat::Json => {
-                let (id, code, message) = match &v {
-                    Verdict::Accepted => (report.id().map(str::to_owned), None, None),
-                    Verdict::Unprocessed(u) => (
-                        u.id.clone(),
-                        Some(u.error_code.clone()),
-                        Some(u.message.clone()),
-                    ),
-                };
-                let diagnostics: Vec<_> = report
-                    .diagnostics
-                    .iter()
-                    .map(|d| {
-                        let (line, column) = d.line_col(doc).map_or((None, None), |(l, c)| (Some(l), Some(c)));
-                        json!({"code": d.code.as_str(), "severity": d.severity().as_str(), "pointer": d.pointer,
-                               "message": d.message, "offset": d.offset, "line": line, "column": column,
-                               "spec": d.code.spec_section()})
-                    })
-                    .collect();
-                let line = json!({"file": file, "verdict": if v.is_accepted() {"accepted"} else {"unprocessed"},
-                                  "id": id, "error_code": code, "message": message, "diagnostics": diagnostics});
-                writeln!(out, "{line}")
+    let mut seen = Seen::default();
+    for arg in &args.files {
+        let written = if arg == "-" {
+            let mut buf = Vec::new();
+            match std::io::stdin().read_to_end(&mut buf) {
+                Ok(_) => one(&mut out, args.format, arg, &buf, &mut seen),
+                Err(e) => {
+                    eprintln!("error: cannot read standard input: {e}");
+                    seen.unreadable += 1;
+                    Ok(())
+                }
             }
+        } else if Path::new(arg).is_dir() {
+            directory(&mut out, args.format, Path::new(arg), &mut seen)
+        } else {
+            file(&mut out, args.format, Path::new(arg), &mut seen)
         };
         if written.is_err() {
             return exit::FAIL;
         }
     }
-    if all_accepted {
+    if seen.documents == 0 && seen.unreadable == 0 {
+        eprintln!("error: no document found (a directory is searched for *.json files)");
+        return exit::USAGE;
+    }
+    if args.format == OutputFormat::Human && seen.documents > 1 {
+        let written = writeln!(
+            out,
+            "{} documents: {} accepted, {} unprocessed",
+            seen.documents,
+            seen.accepted,
+            seen.documents - seen.accepted
+        );
+        if written.is_err() {
+            return exit::FAIL;
+        }
+    }
+    if seen.unreadable > 0 {
+        exit::USAGE
+    } else if seen.accepted == seen.documents {
         exit::PASS
     } else {
         exit::FAIL
+    }
+}
+
+fn directory(
+    out: &mut impl Write,
+    format: OutputFormat,
+    dir: &Path,
+    seen: &mut Seen,
+) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && e.path().extension() == Some("json".as_ref()) => {
+                file(out, format, e.path(), seen)?;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: {e}");
+                seen.unreadable += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn file(
+    out: &mut impl Write,
+    format: OutputFormat,
+    path: &Path,
+    seen: &mut Seen,
+) -> std::io::Result<()> {
+    match std::fs::read(path) {
+        Ok(doc) => one(out, format, &path.display().to_string(), &doc, seen),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            seen.unreadable += 1;
+            Ok(())
+        }
+    }
+}
+
+fn one(
+    out: &mut impl Write,
+    format: OutputFormat,
+    file: &str,
+    doc: &[u8],
+    seen: &mut Seen,
+) -> std::io::Result<()> {
+    let report = validate(doc);
+    let v = verdict(&report);
+    seen.documents += 1;
+    seen.accepted += usize::from(v.is_accepted());
+    match format {
+        OutputFormat::Human => human(out, file, doc, &report, &v),
+        OutputFormat::Json => {
+            let (id, code, message) = match &v {
+                Verdict::Accepted => (report.id().map(str::to_owned), None, None),
+                Verdict::Unprocessed(u) => (
+                    u.id.clone(),
+                    Some(u.error_code.clone()),
+                    Some(u.message.clone()),
+                ),
+            };
+            let diagnostics: Vec<_> = report
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let (line, column) = d.line_col(doc).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+                    json!({"code": d.code.as_str(), "severity": d.severity().as_str(), "pointer": d.pointer,
+                           "message": d.message, "offset": d.offset, "line": line, "column": column,
+                           "spec": d.code.spec_section()})
+                })
+                .collect();
+            let line = json!({"file": file, "verdict": if v.is_accepted() {"accepted"} else {"unprocessed"},
+                              "id": id, "error_code": code, "message": message, "diagnostics": diagnostics});
+            writeln!(out, "{line}")
+        }
     }
 }
 

@@ -199,3 +199,51 @@ fn validate_prints_positions_and_json() {
     assert_eq!(line["error_code"], "InvalidId");
     assert_eq!(line["diagnostics"][0]["pointer"], "/id");
 }
+
+#[test]
+fn validate_walks_a_directory_in_name_order_and_keeps_going_past_an_unreadable_input() {
+    let dir = tmp("tree");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("b/deeper")).unwrap();
+    let valid = r#"{"name":"a","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","start_time":1,"end_time":2}"#;
+    std::fs::write(dir.join("b/deeper/ok.json"), valid).unwrap();
+    std::fs::write(dir.join("a.json"), r#"{"id":"nothex"}"#).unwrap();
+    std::fs::write(dir.join("b/notes.txt"), "not a document").unwrap();
+    let d = dir.to_str().unwrap();
+
+    let out = xc(&["validate", d]);
+    assert_eq!(out.status.code(), Some(1), "one of the two is unprocessed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.find("a.json: unprocessed").expect(&text);
+    let second = text.find("ok.json: accepted").expect(&text);
+    assert!(first < second, "name order: {text}");
+    assert!(!text.contains("notes.txt"), "{text}");
+    assert!(
+        text.ends_with("2 documents: 1 accepted, 1 unprocessed\n"),
+        "{text}"
+    );
+
+    let out = xc(&["validate", "--format", "json", d]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+
+    // An unreadable input is an error, and the documents before and after it are still
+    // validated and printed.
+    let out = xc(&[
+        "validate",
+        &format!("{d}/b"),
+        "/no/such/file.json",
+        &format!("{d}/a.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("ok.json: accepted") && text.contains("a.json: unprocessed"),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/file.json"));
+
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    let out = xc(&["validate", &format!("{d}/empty")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no document found"));
+}
