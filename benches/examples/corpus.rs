@@ -23,5 +23,9 @@ fn main() {
         eprintln!("error: cannot write {}: {e}", dir.display());
         std::process::exit(1);
     }
-    println!("{} documents, {} bytes", docs.len(), xray_benches::bytes(&docs));
+    println!(
+        "{} documents, {} bytes",
+        docs.len(),
+        xray_benches::bytes(&docs)
+    );
 }

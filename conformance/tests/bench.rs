@@ -130,27 +130,32 @@ async fn bad_arguments_and_no_endpoint_are_clear_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing accepts connections"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_open_loop_sends_exactly_the_requests_due() {
-    let s = serve(Faults::default()).await;
-    let url = format!("http://{}", s.http);
-    let r = report(
+/// One second of open loop against `url`: its JSON report.
+async fn open_loop(url: &str, rate: &str, concurrency: &str, batch: &str) -> Value {
+    report(
         &bench(&[
             "--endpoint",
-            &url,
+            url,
             "--duration",
             "1",
             "--rate",
-            "200",
+            rate,
             "--concurrency",
-            "4",
+            concurrency,
             "--batch",
-            "5",
+            batch,
             "--format",
             "json",
         ])
         .await,
-    );
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_loop_sends_exactly_the_requests_due() {
+    let s = serve(Faults::default()).await;
+    let url = format!("http://{}", s.http);
+    let r = open_loop(&url, "200", "4", "5").await;
     // Due at 0, 5 ms, ... 995 ms: 200 requests, whatever the machine's speed.
     assert_eq!(count(&r["requests"]), 200, "{r}");
     assert_eq!(count(&r["unsent_requests"]), 0, "{r}");
@@ -168,23 +173,7 @@ async fn an_open_loop_counts_the_wait_behind_a_slow_answer() {
     })
     .await;
     let url = format!("http://{}", s.http);
-    let r = report(
-        &bench(&[
-            "--endpoint",
-            &url,
-            "--duration",
-            "1",
-            "--rate",
-            "50",
-            "--concurrency",
-            "1",
-            "--batch",
-            "1",
-            "--format",
-            "json",
-        ])
-        .await,
-    );
+    let r = open_loop(&url, "50", "1", "1").await;
     let requests = count(&r["requests"]);
     assert!((2..=11).contains(&requests), "{r}");
     // All but the first fell due while the worker waited: each waited longer than the last,
