@@ -177,9 +177,10 @@ impl Tally {
     }
 }
 
-/// When the `k`-th request of an open loop at `rate` per second is due, from the start.
+/// When the `k`-th request of an open loop at `rate` per second is due, from the start;
+/// `Duration::MAX` when that is beyond any duration (a rate of 1e-300 per second).
 pub fn due(k: u64, rate: f64) -> Duration {
-    Duration::from_secs_f64(k as f64 / rate)
+    Duration::try_from_secs_f64(k as f64 / rate).unwrap_or(Duration::MAX)
 }
 
 /// How many requests an open loop at `rate` has due within `seconds`.
@@ -272,7 +273,8 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
             .collect(),
     );
     let started = Instant::now();
-    let deadline = started + Duration::from_secs_f64(args.duration);
+    let length = Duration::from_secs_f64(args.duration);
+    let deadline = started + length;
     // The open loop's next request number, shared: workers take requests in turn.
     let next = Arc::new(AtomicU64::new(0));
     let mut workers = Vec::new();
@@ -295,10 +297,11 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
                     Some(_) if Instant::now() >= deadline => break,
                     Some(rate) => {
                         let k = next.fetch_add(1, Ordering::Relaxed);
-                        let due = started + due(k, rate);
-                        if due >= deadline {
+                        let offset = due(k, rate);
+                        if offset >= length {
                             break;
                         }
+                        let due = started + offset;
                         let now = Instant::now();
                         let from = if now < due {
                             // Tokio's timer wakes up to a millisecond late: that delay is
@@ -329,7 +332,9 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
             all.add(t);
         }
     }
-    let elapsed = started.elapsed().as_secs_f64().max(1e-9);
+    // An open loop whose last request is answered early still ran for its whole schedule:
+    // rates are over the duration asked for at least.
+    let elapsed = started.elapsed().max(length).as_secs_f64().max(1e-9);
     all.latencies.sort_by(|a, b| a.total_cmp(b));
     let mean = if all.latencies.is_empty() {
         0.0
@@ -471,6 +476,9 @@ mod tests {
         assert_eq!(scheduled(1000.0, 0.0), 0);
         // 100 x 1.1 is 110.00000000000001 in doubles: 110 requests are due, not 111.
         assert_eq!(scheduled(100.0, 1.1), 110);
+        // A rate so low that the second request is due after the end of time: no panic.
+        assert_eq!(scheduled(1e-300, 600.0), 1);
+        assert_eq!(due(1, 1e-300), Duration::MAX);
         for rate in [0.5, 1.0, 3.0, 7.0, 10.0, 100.0, 333.3, 1000.0, 49_999.0] {
             for seconds in [0.001, 0.1, 0.3, 1.0, 1.1, 2.5, 7.0] {
                 let end = Duration::from_secs_f64(seconds);

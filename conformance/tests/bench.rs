@@ -160,6 +160,9 @@ async fn an_open_loop_sends_exactly_the_requests_due() {
     assert_eq!(count(&r["requests"]), 200, "{r}");
     assert_eq!(count(&r["unsent_requests"]), 0, "{r}");
     assert_eq!(r["target_rate"].as_f64(), Some(200.0));
+    // The last one is due at 995 ms, but rates are over the whole second asked for.
+    assert!(r["duration_seconds"].as_f64().unwrap() >= 1.0, "{r}");
+    assert!(r["requests_per_second"].as_f64().unwrap() <= 200.0, "{r}");
     assert_eq!(count(&r["accepted"]), 1000);
     assert_eq!(s.state.summary().requests.put_trace_segments, 200);
 }
