@@ -99,13 +99,59 @@ pub struct BenchReport {
     pub latency_ms: Latency,
 }
 
-/// The p-th percentile (0..=100) of sorted samples, nearest rank.
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
+/// Each request's own time limit.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest latency told apart, in microseconds: a request due at the start of the longest
+/// run and answered at its timeout after the end. Longer ones count as this.
+pub const LATENCY_CEILING_US: u64 =
+    (MAX_DURATION_SECS as u64 + REQUEST_TIMEOUT.as_secs()) * 1_000_000;
+
+/// Latencies in an HDR histogram: three significant digits (0.1%), and the same few hundred
+/// KB for a 1 s run as for 10 minutes at 100,000 requests/s, which as a list of samples would
+/// be 480 MB.
+pub struct Latencies(hdrhistogram::Histogram<u64>);
+
+impl Default for Latencies {
+    fn default() -> Self {
+        Latencies(
+            hdrhistogram::Histogram::new_with_bounds(1, LATENCY_CEILING_US, 3)
+                .expect("constant bounds, valid for hdrhistogram"),
+        )
     }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+impl Latencies {
+    pub fn record(&mut self, latency: Duration) {
+        let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+        self.0.saturating_record(us);
+    }
+
+    pub fn add(&mut self, other: &Latencies) {
+        // Same bounds on both sides, so adding cannot fail.
+        let _ = self.0.add(&other.0);
+    }
+
+    /// Percentiles, maximum and mean in milliseconds; all zero without a sample.
+    pub fn summary(&self) -> Latency {
+        let h = &self.0;
+        let ms = |us: u64| us as f64 / 1000.0;
+        if h.is_empty() {
+            return Latency {
+                p50: 0.0,
+                p90: 0.0,
+                p99: 0.0,
+                max: 0.0,
+                mean: 0.0,
+            };
+        }
+        Latency {
+            p50: ms(h.value_at_quantile(0.50)),
+            p90: ms(h.value_at_quantile(0.90)),
+            p99: ms(h.value_at_quantile(0.99)),
+            max: ms(h.max()),
+            mean: h.mean() / 1000.0,
+        }
+    }
 }
 
 /// A valid segment of about `bytes` bytes with the given ids.
@@ -136,7 +182,7 @@ struct Tally {
     transport: u64,
     timeouts: u64,
     late: u64,
-    latencies: Vec<f64>,
+    latencies: Latencies,
 }
 
 impl Tally {
@@ -173,7 +219,7 @@ impl Tally {
         for (k, v) in t.statuses {
             *self.statuses.entry(k).or_default() += v;
         }
-        self.latencies.extend(t.latencies);
+        self.latencies.add(&t.latencies);
     }
 }
 
@@ -319,8 +365,8 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
                         (k as usize % BODIES, from)
                     }
                 };
-                let result = target.put(&bodies[body], Duration::from_secs(10)).await;
-                t.latencies.push(from.elapsed().as_secs_f64() * 1000.0);
+                let result = target.put(&bodies[body], REQUEST_TIMEOUT).await;
+                t.latencies.record(from.elapsed());
                 t.count(result, batch);
             }
             t
@@ -335,12 +381,6 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
     // An open loop whose last request is answered early still ran for its whole schedule:
     // rates are over the duration asked for at least.
     let elapsed = started.elapsed().max(length).as_secs_f64().max(1e-9);
-    all.latencies.sort_by(|a, b| a.total_cmp(b));
-    let mean = if all.latencies.is_empty() {
-        0.0
-    } else {
-        all.latencies.iter().sum::<f64>() / all.latencies.len() as f64
-    };
     BenchReport {
         endpoint: target.base.clone(),
         duration_seconds: elapsed,
@@ -361,13 +401,7 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
         error_statuses: all.statuses,
         transport_errors: all.transport,
         timeouts: all.timeouts,
-        latency_ms: Latency {
-            p50: percentile(&all.latencies, 50.0),
-            p90: percentile(&all.latencies, 90.0),
-            p99: percentile(&all.latencies, 99.0),
-            max: all.latencies.last().copied().unwrap_or(0.0),
-            mean,
-        },
+        latency_ms: all.latencies.summary(),
     }
 }
 
@@ -407,19 +441,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percentiles_by_nearest_rank() {
-        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+    fn latencies_to_three_digits_up_to_the_ceiling() {
+        let mut l = Latencies::default();
         assert_eq!(
-            (
-                percentile(&v, 50.0),
-                percentile(&v, 90.0),
-                percentile(&v, 99.0),
-                percentile(&v, 100.0)
-            ),
-            (50.0, 90.0, 99.0, 100.0)
+            l.summary(),
+            Latency {
+                p50: 0.0,
+                p90: 0.0,
+                p99: 0.0,
+                max: 0.0,
+                mean: 0.0
+            }
         );
-        assert_eq!(percentile(&[], 50.0), 0.0);
-        assert_eq!(percentile(&[7.0], 99.0), 7.0);
+        for ms in 1..=100 {
+            l.record(Duration::from_millis(ms));
+        }
+        let s = l.summary();
+        let near = |got: f64, want: f64| (got - want).abs() <= want / 1000.0;
+        assert!(
+            near(s.p50, 50.0) && near(s.p90, 90.0) && near(s.p99, 99.0),
+            "{s:?}"
+        );
+        assert!(near(s.max, 100.0) && near(s.mean, 50.5), "{s:?}");
+        // Two workers' histograms add up to what one would have recorded.
+        let mut other = Latencies::default();
+        other.record(Duration::from_millis(1000));
+        l.add(&other);
+        assert!(near(l.summary().max, 1000.0), "{:?}", l.summary());
+        // At the ceiling and past it, a latency counts as the ceiling.
+        let ceiling = Duration::from_micros(LATENCY_CEILING_US);
+        for (latency, want) in [
+            (ceiling - Duration::from_micros(1), LATENCY_CEILING_US - 1),
+            (ceiling, LATENCY_CEILING_US),
+            (ceiling + Duration::from_micros(1), LATENCY_CEILING_US),
+            (Duration::MAX, LATENCY_CEILING_US),
+        ] {
+            let mut one = Latencies::default();
+            one.record(latency);
+            let max = one.summary().max * 1000.0;
+            assert!(
+                (max - want as f64).abs() <= want as f64 / 1000.0,
+                "{latency:?}: {max}"
+            );
+        }
     }
 
     #[test]
