@@ -1,0 +1,142 @@
+//! The scanner against serde_json and `parse`, on generated texts.
+
+use super::*;
+use proptest::prelude::*;
+
+/// JSON texts of objects, arrays, strings and numbers, compact or spaced.
+fn json_text() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("\"ab\"".to_string()),
+        Just("12".to_string()),
+        Just("true".to_string())
+    ];
+    leaf.prop_recursive(4, 32, 4, |inner| {
+        let ws = prop_oneof![Just(""), Just(""), Just(" "), Just("\n\t")];
+        prop_oneof![
+            (
+                proptest::collection::vec((inner.clone(), ws.clone()), 0..4),
+                ws.clone()
+            )
+                .prop_map(|(items, w)| {
+                    let items: Vec<String> = items
+                        .into_iter()
+                        .map(|(v, w)| format!("{w}{v}{w}"))
+                        .collect();
+                    format!("[{w}{}]", items.join(","))
+                }),
+            (proptest::collection::vec((inner, ws.clone()), 0..4), ws).prop_map(|(items, w)| {
+                let items: Vec<String> = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (v, w))| format!("{w}\"k{i}\"{w}:{w}{v}{w}"))
+                    .collect();
+                format!("{{{w}{}}}", items.join(","))
+            }),
+        ]
+    })
+}
+
+#[test]
+fn numbers_off_the_fast_path_still_agree_with_parse() {
+    for text in [
+        "0",
+        "-0",
+        "7",
+        "1478293361.271",
+        "123456789012345",
+        "1234567890123456",
+        "12345678.9012345",
+        "0.000000000000001",
+        "1e5",
+        "1.5E-3",
+        "-2e+2",
+        "99.95",
+        "1e400",
+        "-1234567.8",
+    ] {
+        let n = Num {
+            raw: text.as_bytes(),
+            integer: !text.contains(['.', 'e', 'E']),
+            start: 0,
+        };
+        let parsed = text.parse::<f64>().ok().filter(|v| v.is_finite());
+        assert_eq!(n.to_f64(), parsed, "{text}");
+    }
+}
+
+fn scans(doc: &[u8]) -> bool {
+    let mut s = Scanner::new(doc);
+    s.skip().and_then(|()| s.end()).is_ok()
+}
+
+proptest! {
+    #[test]
+    fn syntax_agrees_with_serde_json(
+        doc in json_text(),
+        at in 0usize..400,
+        edit in prop_oneof![Just(None), Just(Some("")), Just(Some(",")), Just(Some(":")),
+            Just(Some("\"")), Just(Some(" ")), Just(Some("}")), Just(Some("]")), Just(Some("1"))],
+    ) {
+        // A valid text, or one byte of it replaced: both sides must agree on either.
+        let mut doc = doc.into_bytes();
+        if let Some(with) = edit {
+            let at = at % doc.len();
+            doc.splice(at..at + 1, with.bytes());
+        }
+        let serde = serde_json::from_slice::<serde::de::IgnoredAny>(&doc).is_ok();
+        prop_assert_eq!(scans(&doc), serde, "{}", String::from_utf8_lossy(&doc));
+    }
+
+    #[test]
+    fn the_decimal_fast_path_agrees_with_parse(int in 0u64..10_000_000_000, frac in 0u64..1_000_000, digits in 0usize..7, neg: bool) {
+        let text = match digits {
+            0 => format!("{}{int}", if neg { "-" } else { "" }),
+            d => format!("{}{int}.{:0width$}", if neg { "-" } else { "" }, frac % 10u64.pow(d as u32), width = d),
+        };
+        let n = Num { raw: text.as_bytes(), integer: digits == 0, start: 0 };
+        prop_assert_eq!(n.to_f64(), text.parse::<f64>().ok(), "{}", text);
+    }
+
+    #[test]
+    fn decoding_while_scanning_agrees_with_scanning_then_decoding(
+        content in proptest::collection::vec(prop_oneof![
+            Just(b'\\'), Just(b'"'), Just(b'u'), Just(b'n'), Just(b'0'), Just(b'd'), Just(b'8'),
+            Just(0x1fu8), Just(b'a'), Just(b'/'), Just(b't'), Just(b'f'),
+        ], 0..200),
+        json in "(\\PC|[\"\\\\\u{0}-\u{1f}]){0,150}",
+        // Strings inside a request body are followed by more of it; the 16-byte loops
+        // only run while enough bytes follow.
+        after in 0usize..64,
+    ) {
+        let mut from_json = serde_json::to_string(&json).unwrap().into_bytes();
+        let mut raw_case = vec![b'"'];
+        raw_case.extend_from_slice(&content);
+        raw_case.push(b'"');
+        for doc in [&mut raw_case, &mut from_json] {
+            doc.extend(std::iter::repeat_n(b' ', after));
+        }
+        for doc in [raw_case, from_json] {
+            let mut plain = Scanner::new(&doc);
+            let mut fused = Scanner::new(&doc);
+            let mut out = b"kept".to_vec();
+            let a = plain.string();
+            let b = fused.string_decoded(&mut out);
+            match (a, b) {
+                (Ok(a), Ok(b)) => {
+                    prop_assert_eq!((a.raw, a.escaped, a.start), (b.raw, b.escaped, b.start));
+                    prop_assert_eq!(plain.i, fused.i);
+                    let mut expected = String::from("kept");
+                    if a.escaped {
+                        let mut decoded = String::new();
+                        unescape_into(a.raw, &mut decoded);
+                        expected.push_str(&decoded);
+                    }
+                    prop_assert_eq!(out, expected.into_bytes());
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                (a, b) => prop_assert!(false, "{:?} vs {:?}", a.map(|s| s.raw), b.map(|s| s.raw)),
+            }
+            prop_assert_eq!(&plain.lone_surrogates, &fused.lone_surrogates);
+        }
+    }
+}
