@@ -27,8 +27,19 @@ fn requests(c: &mut Criterion) {
         g.finish();
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/documents");
-    let mut files = Vec::new();
-    collect(&dir, &mut files);
+    // The files `validate DIR` reads: `*.json` at any depth, in name order.
+    let files: Vec<_> = walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.path().extension() == Some("json".as_ref()))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    assert!(
+        !files.is_empty(),
+        "no fixture document under {}",
+        dir.display()
+    );
     let total: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
@@ -46,17 +57,6 @@ fn requests(c: &mut Criterion) {
         })
     });
     g.finish();
-}
-
-fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
 }
 
 criterion_group!(benches, requests);
