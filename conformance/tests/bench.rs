@@ -156,15 +156,17 @@ async fn an_open_loop_sends_exactly_the_requests_due() {
     let s = serve(Faults::default()).await;
     let url = format!("http://{}", s.http);
     let r = open_loop(&url, "200", "4", "5").await;
-    // Due at 0, 5 ms, ... 995 ms: 200 requests, whatever the machine's speed.
-    assert_eq!(count(&r["requests"]), 200, "{r}");
-    assert_eq!(count(&r["unsent_requests"]), 0, "{r}");
+    // Due at 0, 5 ms, ... 995 ms: 200 requests, each sent or counted unsent, whatever the
+    // machine's speed; on a loaded machine a few may still be due at the end.
+    let (requests, unsent) = (count(&r["requests"]), count(&r["unsent_requests"]));
+    assert_eq!(requests + unsent, 200, "{r}");
+    assert!(unsent <= 5, "{r}");
     assert_eq!(r["target_rate"].as_f64(), Some(200.0));
     // The last one is due at 995 ms, but rates are over the whole second asked for.
     assert!(r["duration_seconds"].as_f64().unwrap() >= 1.0, "{r}");
     assert!(r["requests_per_second"].as_f64().unwrap() <= 200.0, "{r}");
-    assert_eq!(count(&r["accepted"]), 1000);
-    assert_eq!(s.state.summary().requests.put_trace_segments, 200);
+    assert_eq!(count(&r["accepted"]), 5 * requests);
+    assert_eq!(s.state.summary().requests.put_trace_segments, requests);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,8 +182,10 @@ async fn an_open_loop_counts_the_wait_behind_a_slow_answer() {
     let requests = count(&r["requests"]);
     assert!((2..=11).contains(&requests), "{r}");
     // All but the first fell due while the worker waited: each waited longer than the last,
-    // and that wait is in its latency, far above the 100 ms a closed loop would report.
-    assert_eq!(count(&r["late_requests"]), requests - 1, "{r}");
+    // and that wait is in its latency, far above the 100 ms a closed loop would report. (The
+    // first is late too when the worker itself starts more than 1 ms after the clock.)
+    let late = count(&r["late_requests"]);
+    assert!(late == requests - 1 || late == requests, "{r}");
     assert_eq!(count(&r["unsent_requests"]), 50 - requests, "{r}");
     let max = r["latency_ms"]["max"].as_f64().unwrap();
     assert!(max > 100.0 + 60.0 * (requests - 1) as f64, "{r}");
