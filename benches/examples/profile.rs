@@ -1,5 +1,7 @@
 //! Runs one workload many times, for a profiler (`perf record` or callgrind).
-//! Run: profile [validate|request] [SIZE_BYTES] [ROUNDS], e.g. `profile request 1000 200`.
+//! Run: profile [validate|request|floor|sonic-floor] [SIZE_BYTES] [ROUNDS], e.g.
+//! `profile request 1000 200`. The two floors run the syntax-only peers of `compare`, so a
+//! profile of ours can be set beside theirs.
 use xray_segment::request::process;
 
 fn main() {
@@ -18,6 +20,18 @@ fn main() {
             for _ in 0..rounds {
                 for b in &bodies {
                     ok += process(b, |_| {}).map(|p| p.documents).unwrap_or(0);
+                }
+            }
+        }
+        "floor" | "sonic-floor" => {
+            let peer = if what == "floor" {
+                xray_benches::peers::floor
+            } else {
+                xray_benches::peers::sonic_rs_floor
+            };
+            for _ in 0..rounds {
+                for d in &docs {
+                    ok += peer(d) as usize;
                 }
             }
         }
