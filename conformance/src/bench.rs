@@ -19,7 +19,11 @@ use crate::client::{Payload, SendError, Signer, Target};
 use crate::exit;
 
 mod latencies;
+mod open_loop;
 pub use latencies::{Latencies, Latency, LATENCY_CEILING_US};
+pub use open_loop::{
+    due, in_flight, more_workers, rate_text, scheduled, BUSY_LIMIT, LATE_AFTER, TIMER_TICK,
+};
 
 /// Longest run accepted, so a mistyped duration cannot keep a machine busy for hours.
 pub const MAX_DURATION_SECS: f64 = 600.0;
@@ -30,8 +34,6 @@ pub const BODIES: usize = 256;
 /// Highest `--rate`, in requests per second: far above what one machine sends, low enough
 /// that a typo (an extra zero or two) is refused rather than queued.
 pub const MAX_RATE: f64 = 100_000.0;
-/// A request that starts later than this after it was due is counted late.
-const LATE_AFTER: Duration = Duration::from_millis(1);
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -91,6 +93,9 @@ pub struct BenchReport {
     pub transport_errors: u64,
     pub timeouts: u64,
     pub latency_ms: Latency,
+    /// Mean time from sending a request to its answer. Unlike `latency_ms`, it leaves out
+    /// time spent waiting for a free worker.
+    pub service_ms_mean: f64,
 }
 
 /// Each request's own time limit.
@@ -125,6 +130,8 @@ struct Tally {
     timeouts: u64,
     late: u64,
     latencies: Latencies,
+    /// Time from sending to the answer, summed.
+    service: Duration,
 }
 
 impl Tally {
@@ -158,31 +165,12 @@ impl Tally {
         self.transport += t.transport;
         self.timeouts += t.timeouts;
         self.late += t.late;
+        self.service += t.service;
         for (k, v) in t.statuses {
             *self.statuses.entry(k).or_default() += v;
         }
         self.latencies.add(&t.latencies);
     }
-}
-
-/// When the `k`-th request of an open loop at `rate` per second is due, from the start;
-/// `Duration::MAX` when that is beyond any duration (a rate of 1e-300 per second).
-pub fn due(k: u64, rate: f64) -> Duration {
-    Duration::try_from_secs_f64(k as f64 / rate).unwrap_or(Duration::MAX)
-}
-
-/// How many requests an open loop at `rate` has due within `seconds`.
-pub fn scheduled(rate: f64, seconds: f64) -> u64 {
-    let end = Duration::from_secs_f64(seconds);
-    let mut n = (rate * seconds).ceil() as u64;
-    // The product may round across a whole number; settle it with `due` itself.
-    while n > 0 && due(n - 1, rate) >= end {
-        n -= 1;
-    }
-    while due(n, rate) < end {
-        n += 1;
-    }
-    n
 }
 
 /// Why the arguments cannot run, if they cannot.
@@ -237,6 +225,9 @@ pub fn main(args: BenchArgs) -> u8 {
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             ),
             OutputFormat::Human => print_human(&report),
+        }
+        if let Some(advice) = advice(&report) {
+            eprintln!("{advice}");
         }
         if report.requests == 0 {
             exit::FAIL
@@ -307,7 +298,9 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
                         (k as usize % BODIES, from)
                     }
                 };
+                let sent = Instant::now();
                 let result = target.put(&bodies[body], REQUEST_TIMEOUT).await;
+                t.service += sent.elapsed();
                 t.latencies.record(from.elapsed());
                 t.count(result, batch);
             }
@@ -344,7 +337,34 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
         transport_errors: all.transport,
         timeouts: all.timeouts,
         latency_ms: all.latencies.summary(),
+        service_ms_mean: if all.requests == 0 {
+            0.0
+        } else {
+            all.service.as_secs_f64() * 1000.0 / all.requests as f64
+        },
     }
+}
+
+/// Advice on stderr (so that JSON output stays one document) when an open loop had too few
+/// workers for its rate: requests then waited for a worker, not for the target.
+fn advice(r: &BenchReport) -> Option<String> {
+    let rate = r.target_rate?;
+    let wanted = more_workers(rate, r.concurrency, r.service_ms_mean / 1000.0)?;
+    let head = format!(
+        "note: at {} requests/s, with answers taking {:.2} ms and the requests due within each {} ms timer tick starting together, about {:.1} requests need a worker at once, for --concurrency {}: requests waited for a free worker ({} late, {} never sent), and that wait is in the latency.",
+        rate_text(rate),
+        r.service_ms_mean,
+        TIMER_TICK.as_millis(),
+        in_flight(rate, r.service_ms_mean / 1000.0),
+        r.concurrency,
+        r.late_requests,
+        r.unsent_requests
+    );
+    Some(if wanted > r.concurrency {
+        format!("{head} Use --concurrency {wanted} so that the figures measure the target, not this generator.")
+    } else {
+        format!("{head} {MAX_CONCURRENCY} workers are the most allowed: this rate is more than the target answers.")
+    })
 }
 
 fn print_human(r: &BenchReport) {
@@ -354,8 +374,11 @@ fn print_human(r: &BenchReport) {
     );
     if let Some(rate) = r.target_rate {
         println!(
-            "open loop at {rate} requests/s: latency counts from when each request was due; {} started late, behind busy workers; {} never sent",
-            r.late_requests, r.unsent_requests
+            "open loop at {} requests/s: latency counts from when each request was due; {} started late, behind busy workers; {} never sent; answers took {:.2} ms on average",
+            rate_text(rate),
+            r.late_requests,
+            r.unsent_requests,
+            r.service_ms_mean
         );
     }
     println!(
@@ -426,29 +449,6 @@ mod tests {
         assert!(!ok(args(1.0, 8, 50, Some(r + 1.0))));
         for bad in [0.0, -5.0, f64::NAN, f64::INFINITY] {
             assert!(!ok(args(1.0, 8, 50, Some(bad))), "{bad}");
-        }
-    }
-
-    #[test]
-    fn the_schedule_counts_exactly_the_requests_due_before_the_end() {
-        assert_eq!(scheduled(200.0, 1.0), 200);
-        assert_eq!(scheduled(3.0, 0.1), 1);
-        assert_eq!(scheduled(1000.0, 0.0), 0);
-        // 100 x 1.1 is 110.00000000000001 in doubles: 110 requests are due, not 111.
-        assert_eq!(scheduled(100.0, 1.1), 110);
-        // A rate so low that the second request is due after the end of time: no panic.
-        assert_eq!(scheduled(1e-300, 600.0), 1);
-        assert_eq!(due(1, 1e-300), Duration::MAX);
-        for rate in [0.5, 1.0, 3.0, 7.0, 10.0, 100.0, 333.3, 1000.0, 49_999.0] {
-            for seconds in [0.001, 0.1, 0.3, 1.0, 1.1, 2.5, 7.0] {
-                let end = Duration::from_secs_f64(seconds);
-                let by_counting = (0..).take_while(|&k| due(k, rate) < end).count() as u64;
-                assert_eq!(
-                    scheduled(rate, seconds),
-                    by_counting,
-                    "{rate}/s for {seconds} s"
-                );
-            }
         }
     }
 

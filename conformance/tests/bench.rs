@@ -130,24 +130,26 @@ async fn bad_arguments_and_no_endpoint_are_clear_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing accepts connections"));
 }
 
-/// One second of open loop against `url`: its JSON report.
-async fn open_loop(url: &str, rate: &str, concurrency: &str, batch: &str) -> Value {
-    report(
-        &bench(&[
-            "--endpoint",
-            url,
-            "--duration",
-            "1",
-            "--rate",
-            rate,
-            "--concurrency",
-            concurrency,
-            "--batch",
-            batch,
-            "--format",
-            "json",
-        ])
-        .await,
+/// One second of open loop against `url`: its JSON report, and what it said on stderr.
+async fn open_loop(url: &str, rate: &str, concurrency: &str, batch: &str) -> (Value, String) {
+    let out = bench(&[
+        "--endpoint",
+        url,
+        "--duration",
+        "1",
+        "--rate",
+        rate,
+        "--concurrency",
+        concurrency,
+        "--batch",
+        batch,
+        "--format",
+        "json",
+    ])
+    .await;
+    (
+        report(&out),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
 
@@ -155,7 +157,9 @@ async fn open_loop(url: &str, rate: &str, concurrency: &str, batch: &str) -> Val
 async fn an_open_loop_sends_exactly_the_requests_due() {
     let s = serve(Faults::default()).await;
     let url = format!("http://{}", s.http);
-    let r = open_loop(&url, "200", "4", "5").await;
+    let (r, stderr) = open_loop(&url, "200", "4", "5").await;
+    // Answers of a few ms at 200/s keep 4 workers far from busy: no advice.
+    assert!(!stderr.contains("--concurrency"), "{stderr}");
     // Due at 0, 5 ms, ... 995 ms: 200 requests, each sent or counted unsent, whatever the
     // machine's speed; on a loaded machine a few may still be due at the end.
     let (requests, unsent) = (count(&r["requests"]), count(&r["unsent_requests"]));
@@ -178,7 +182,7 @@ async fn an_open_loop_counts_the_wait_behind_a_slow_answer() {
     })
     .await;
     let url = format!("http://{}", s.http);
-    let r = open_loop(&url, "50", "1", "1").await;
+    let (r, stderr) = open_loop(&url, "50", "1", "1").await;
     let requests = count(&r["requests"]);
     assert!((2..=11).contains(&requests), "{r}");
     // All but the first fell due while the worker waited: each waited longer than the last,
@@ -189,4 +193,18 @@ async fn an_open_loop_counts_the_wait_behind_a_slow_answer() {
     assert_eq!(count(&r["unsent_requests"]), 50 - requests, "{r}");
     let max = r["latency_ms"]["max"].as_f64().unwrap();
     assert!(max > 100.0 + 60.0 * (requests - 1) as f64, "{r}");
+    // The answers themselves took 100 ms, less than the latency with the wait in it.
+    let service = r["service_ms_mean"].as_f64().unwrap();
+    assert!(
+        service >= 100.0 && service < r["latency_ms"]["mean"].as_f64().unwrap(),
+        "{r}"
+    );
+    // 50/s x (0.1 s + the 1 ms tick) is 5.05 in flight for one worker: twice that is advised.
+    let advised: usize = stderr
+        .split("Use --concurrency ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no advice: {stderr}"));
+    assert!((11..=14).contains(&advised), "{stderr}");
 }
