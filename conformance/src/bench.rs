@@ -65,6 +65,10 @@ pub struct BenchArgs {
     /// Send requests unsigned.
     #[arg(long)]
     pub no_sign: bool,
+    /// Also write the latency distribution to this file, in HdrHistogram's percentile text
+    /// (milliseconds), as wrk2 prints it; HdrHistogram's plotter reads it.
+    #[arg(long, value_name = "FILE.hgrm")]
+    pub hgrm: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -218,7 +222,18 @@ pub fn main(args: BenchArgs) -> u8 {
             eprintln!("error: nothing accepts connections at {}", args.endpoint);
             return exit::UNREACHABLE;
         }
-        let report = run(&target, &args).await;
+        // Opened before the load, so a bad path costs no run.
+        let mut hgrm = None;
+        if let Some(path) = &args.hgrm {
+            match std::fs::File::create(path) {
+                Ok(file) => hgrm = Some((path, std::io::BufWriter::new(file))),
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return exit::USAGE;
+                }
+            }
+        }
+        let (report, latencies) = run(&target, &args).await;
         match args.format {
             OutputFormat::Json => println!(
                 "{}",
@@ -229,6 +244,14 @@ pub fn main(args: BenchArgs) -> u8 {
         if let Some(advice) = advice(&report) {
             eprintln!("{advice}");
         }
+        if let Some((path, out)) = hgrm.as_mut() {
+            let written = latencies.write_hgrm(out);
+            if let Err(e) = written.and_then(|()| std::io::Write::flush(out)) {
+                // The report is out already; only the file is lost.
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return exit::FAIL;
+            }
+        }
         if report.requests == 0 {
             exit::FAIL
         } else {
@@ -237,7 +260,8 @@ pub fn main(args: BenchArgs) -> u8 {
     })
 }
 
-pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
+/// The load, its report, and its latencies in full.
+pub async fn run(target: &Target, args: &BenchArgs) -> (BenchReport, Latencies) {
     let bodies: Arc<Vec<Payload>> = Arc::new(
         (0..BODIES as u64)
             .map(|r| {
@@ -316,7 +340,7 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
     // An open loop whose last request is answered early still ran for its whole schedule:
     // rates are over the duration asked for at least.
     let elapsed = started.elapsed().max(length).as_secs_f64().max(1e-9);
-    BenchReport {
+    let report = BenchReport {
         endpoint: target.base.clone(),
         duration_seconds: elapsed,
         concurrency: args.concurrency,
@@ -342,7 +366,8 @@ pub async fn run(target: &Target, args: &BenchArgs) -> BenchReport {
         } else {
             all.service.as_secs_f64() * 1000.0 / all.requests as f64
         },
-    }
+    };
+    (report, all.latencies)
 }
 
 /// Advice on stderr (so that JSON output stays one document) when an open loop had too few
@@ -396,8 +421,8 @@ fn print_human(r: &BenchReport) {
     );
     let l = &r.latency_ms;
     println!(
-        "latency ms: p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}, mean {:.2}",
-        l.p50, l.p90, l.p99, l.max, l.mean
+        "latency ms: p50 {:.2}, p90 {:.2}, p99 {:.2}, p99.9 {:.2}, max {:.2}, mean {:.2}",
+        l.p50, l.p90, l.p99, l.p99_9, l.max, l.mean
     );
 }
 
@@ -431,6 +456,7 @@ mod tests {
             format: OutputFormat::Human,
             region: "us-east-1".into(),
             no_sign: true,
+            hgrm: None,
         }
     }
 

@@ -44,9 +44,12 @@ fn count(v: &Value) -> u64 {
 async fn the_report_agrees_with_what_serve_received() {
     let s = serve(Faults::default()).await;
     let url = format!("http://{}", s.http);
+    let hgrm = std::env::temp_dir().join(format!("xc-bench-{}.hgrm", std::process::id()));
     let out = bench(&[
         "--endpoint",
         &url,
+        "--hgrm",
+        hgrm.to_str().unwrap(),
         "--duration",
         "1",
         "--concurrency",
@@ -76,8 +79,31 @@ async fn the_report_agrees_with_what_serve_received() {
     let l = &r["latency_ms"];
     let p = |k: &str| l[k].as_f64().unwrap();
     assert!(
-        0.0 < p("p50") && p("p50") <= p("p90") && p("p90") <= p("p99") && p("p99") <= p("max"),
+        0.0 < p("p50")
+            && p("p50") <= p("p90")
+            && p("p90") <= p("p99")
+            && p("p99") <= p("p99_9")
+            && p("p99_9") <= p("max"),
         "{l}"
+    );
+    // The .hgrm file ends at 100% with every request counted, at the report's maximum.
+    let text = std::fs::read_to_string(&hgrm).expect("--hgrm writes its file");
+    let _ = std::fs::remove_file(&hgrm);
+    let last: Vec<&str> = text
+        .lines()
+        .rfind(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        &last[1..],
+        ["1.000000000000", &requests.to_string()],
+        "{text}"
+    );
+    let max: f64 = last[0].parse().unwrap();
+    assert!(
+        (max - p("max")).abs() <= p("max") / 1000.0 + 0.001,
+        "{text}\n{l}"
     );
     // Every document the bench counted arrived, valid, and nothing else did.
     let summary = s.state.summary();
@@ -116,6 +142,7 @@ async fn bad_arguments_and_no_endpoint_are_clear_errors() {
         ["--concurrency", "0"],
         ["--batch", "0"],
         ["--duration", "-1"],
+        ["--hgrm", "/nonexistent-dir/latency.hgrm"],
     ] {
         let out = bench(&["--endpoint", &url, bad[0], bad[1]]).await;
         assert_eq!(out.status.code(), Some(2), "{bad:?}");

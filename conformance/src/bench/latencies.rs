@@ -1,5 +1,6 @@
 //! Latencies kept in an HDR histogram rather than as samples.
 
+use std::io::Write;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -11,6 +12,7 @@ pub struct Latency {
     pub p50: f64,
     pub p90: f64,
     pub p99: f64,
+    pub p99_9: f64,
     pub max: f64,
     pub mean: f64,
 }
@@ -54,6 +56,7 @@ impl Latencies {
                 p50: 0.0,
                 p90: 0.0,
                 p99: 0.0,
+                p99_9: 0.0,
                 max: 0.0,
                 mean: 0.0,
             };
@@ -62,9 +65,55 @@ impl Latencies {
             p50: ms(h.value_at_quantile(0.50)),
             p90: ms(h.value_at_quantile(0.90)),
             p99: ms(h.value_at_quantile(0.99)),
+            p99_9: ms(h.value_at_quantile(0.999)),
             max: ms(h.max()),
             mean: h.mean() / 1000.0,
         }
+    }
+}
+
+/// Quantile steps per halving of the distance to 100%: five, as HdrHistogram's own tools print.
+const TICKS_PER_HALF_DISTANCE: u32 = 5;
+
+impl Latencies {
+    /// The distribution in HdrHistogram's percentile text (an `.hgrm` file, in milliseconds),
+    /// as wrk2 prints it and HdrHistogram's plotter reads it: value, percentile, count so far
+    /// and 1/(1-percentile) at quantile steps, then mean, deviation, maximum and count.
+    pub fn write_hgrm(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let h = &self.0;
+        let ms = |us: u64| us as f64 / 1000.0;
+        writeln!(
+            out,
+            "{:>12} {:>14} {:>10} {:>14}\n",
+            "Value", "Percentile", "TotalCount", "1/(1-Percentile)"
+        )?;
+        let mut total = 0u64;
+        for v in h.iter_quantiles(TICKS_PER_HALF_DISTANCE) {
+            total += v.count_since_last_iteration();
+            let q = v.quantile_iterated_to();
+            let value = ms(v.value_iterated_to());
+            if q < 1.0 {
+                writeln!(
+                    out,
+                    "{value:12.3} {q:2.12} {total:10} {:14.2}",
+                    1.0 / (1.0 - q)
+                )?;
+            } else {
+                writeln!(out, "{value:12.3} {q:2.12} {total:10}")?;
+            }
+        }
+        writeln!(
+            out,
+            "#[Mean    = {:12.3}, StdDeviation   = {:12.3}]",
+            h.mean() / 1000.0,
+            h.stdev() / 1000.0
+        )?;
+        writeln!(
+            out,
+            "#[Max     = {:12.3}, Total count    = {:12}]",
+            ms(h.max()),
+            h.len()
+        )
     }
 }
 
@@ -81,6 +130,7 @@ mod tests {
                 p50: 0.0,
                 p90: 0.0,
                 p99: 0.0,
+                p99_9: 0.0,
                 max: 0.0,
                 mean: 0.0
             }
@@ -116,5 +166,67 @@ mod tests {
                 "{latency:?}: {max}"
             );
         }
+    }
+
+    /// The `.hgrm` text, read back: (value, percentile, total count) per line, and the
+    /// maximum and count of the footer.
+    fn read_hgrm(l: &Latencies) -> (Vec<(f64, f64, u64)>, f64, u64) {
+        let mut out = Vec::new();
+        l.write_hgrm(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut lines = text.lines();
+        assert!(
+            lines.next().unwrap().trim_start().starts_with("Value"),
+            "{text}"
+        );
+        assert_eq!(lines.next(), Some(""), "{text}");
+        let mut rows = Vec::new();
+        let (mut max, mut count) = (f64::NAN, u64::MAX);
+        for line in lines {
+            if let Some(rest) = line.strip_prefix("#[Max     = ") {
+                let (m, c) = rest
+                    .trim_end_matches(']')
+                    .split_once(", Total count    = ")
+                    .unwrap();
+                (max, count) = (m.trim().parse().unwrap(), c.trim().parse().unwrap());
+            } else if !line.starts_with('#') {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                assert!(f.len() == 4 || f.len() == 3, "{line}");
+                rows.push((
+                    f[0].parse().unwrap(),
+                    f[1].parse().unwrap(),
+                    f[2].parse().unwrap(),
+                ));
+            }
+        }
+        (rows, max, count)
+    }
+
+    #[test]
+    fn the_hgrm_file_climbs_to_every_latency_recorded() {
+        let mut l = Latencies::default();
+        for ms in 1..=100 {
+            l.record(Duration::from_millis(ms));
+        }
+        let (rows, max, count) = read_hgrm(&l);
+        assert!(rows.len() > 10, "{rows:?}");
+        assert!(
+            rows.windows(2)
+                .all(|w| w[0].0 <= w[1].0 && w[0].1 <= w[1].1 && w[0].2 <= w[1].2),
+            "{rows:?}"
+        );
+        let last = rows.last().unwrap();
+        assert_eq!((last.1, last.2), (1.0, 100), "{rows:?}");
+        assert!(
+            (last.0 - 100.0).abs() <= 0.1 && (max - 100.0).abs() <= 0.1,
+            "{rows:?}"
+        );
+        assert_eq!(count, 100);
+        // The median row reads about 50 ms, to the histogram's 0.1%.
+        let median = rows.iter().find(|r| r.1 >= 0.5).unwrap();
+        assert!((median.0 - 50.0).abs() <= 0.05, "{median:?}");
+        // Nothing recorded: the header and the footer, no row.
+        let (rows, _, count) = read_hgrm(&Latencies::default());
+        assert!(rows.is_empty() && count == 0, "{rows:?}");
     }
 }
