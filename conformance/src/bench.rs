@@ -34,6 +34,10 @@ pub const BODIES: usize = 256;
 /// Highest `--rate`, in requests per second: far above what one machine sends, low enough
 /// that a typo (an extra zero or two) is refused rather than queued.
 pub const MAX_RATE: f64 = 100_000.0;
+/// Most document bytes prepared before the clock starts (`BODIES` bodies of `--batch`
+/// documents of `--document-bytes`): 50 documents of X-Ray's 64 KiB each fit, and a typo in
+/// either flag is refused instead of filling the memory.
+pub const MAX_PREPARED_BYTES: usize = 1 << 30;
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -189,6 +193,17 @@ pub fn check_args(args: &BenchArgs) -> Result<(), String> {
     }
     if args.batch == 0 {
         return Err("--batch must be at least 1".into());
+    }
+    let prepared = BODIES
+        .checked_mul(args.batch)
+        .and_then(|n| n.checked_mul(args.document_bytes.max(1)));
+    if prepared.is_none_or(|n| n > MAX_PREPARED_BYTES) {
+        return Err(format!(
+            "{BODIES} bodies of --batch {} documents of --document-bytes {} are more than {} MiB to prepare; lower either",
+            args.batch,
+            args.document_bytes,
+            MAX_PREPARED_BYTES >> 20
+        ));
     }
     if let Some(rate) = args.rate {
         if !(rate > 0.0 && rate <= MAX_RATE) {
@@ -446,13 +461,23 @@ mod tests {
     }
 
     fn args(duration: f64, concurrency: usize, batch: usize, rate: Option<f64>) -> BenchArgs {
+        sized(duration, concurrency, batch, rate, 1000)
+    }
+
+    fn sized(
+        duration: f64,
+        concurrency: usize,
+        batch: usize,
+        rate: Option<f64>,
+        document_bytes: usize,
+    ) -> BenchArgs {
         BenchArgs {
             endpoint: "http://127.0.0.1:1".into(),
             duration,
             concurrency,
             batch,
             rate,
-            document_bytes: 1000,
+            document_bytes,
             format: OutputFormat::Human,
             region: "us-east-1".into(),
             no_sign: true,
@@ -476,6 +501,16 @@ mod tests {
         for bad in [0.0, -5.0, f64::NAN, f64::INFINITY] {
             assert!(!ok(args(1.0, 8, 50, Some(bad))), "{bad}");
         }
+        // Prepared bytes: a batch of documents that makes exactly the limit, one byte per
+        // document less, and one more; and products past any size.
+        let batch = 64;
+        let at = MAX_PREPARED_BYTES / (BODIES * batch);
+        assert_eq!(BODIES * batch * at, MAX_PREPARED_BYTES);
+        assert!(ok(sized(1.0, 8, batch, None, at - 1)) && ok(sized(1.0, 8, batch, None, at)));
+        assert!(!ok(sized(1.0, 8, batch, None, at + 1)));
+        assert!(ok(sized(1.0, 8, 50, None, 65_536)));
+        assert!(!ok(sized(1.0, 8, usize::MAX, None, 2)));
+        assert!(!ok(sized(1.0, 8, 2, None, usize::MAX)));
     }
 
     #[test]

@@ -143,6 +143,8 @@ async fn bad_arguments_and_no_endpoint_are_clear_errors() {
         ["--batch", "0"],
         ["--duration", "-1"],
         ["--hgrm", "/nonexistent-dir/latency.hgrm"],
+        // 256 bodies of 100,000 documents: 25 GB to prepare.
+        ["--batch", "100000"],
     ] {
         let out = bench(&["--endpoint", &url, bad[0], bad[1]]).await;
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
