@@ -79,6 +79,9 @@ pub struct BenchArgs {
 pub struct BenchReport {
     pub endpoint: String,
     pub duration_seconds: f64,
+    /// Stopped by Ctrl-C or SIGTERM before the duration asked for; every figure covers the
+    /// time that ran.
+    pub interrupted: bool,
     pub concurrency: usize,
     pub batch: usize,
     pub document_bytes: usize,
@@ -267,6 +270,13 @@ pub fn main(args: BenchArgs) -> u8 {
                 return exit::FAIL;
             }
         }
+        if report.interrupted {
+            eprintln!(
+                "interrupted after {:.1} s: the report covers the time that ran",
+                report.duration_seconds
+            );
+            return exit::INTERRUPTED;
+        }
         if report.requests == 0 {
             exit::FAIL
         } else {
@@ -290,6 +300,13 @@ pub async fn run(target: &Target, args: &BenchArgs) -> (BenchReport, Latencies) 
             })
             .collect(),
     );
+    // Ctrl-C or SIGTERM ends the run early, and what ran is still reported. Requests in
+    // flight then are left unanswered and uncounted.
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let watcher = tokio::spawn(async move {
+        crate::wait_for_stop(None).await;
+        let _ = stop_tx.send(true);
+    });
     let started = Instant::now();
     let length = Duration::from_secs_f64(args.duration);
     let deadline = started + length;
@@ -298,12 +315,16 @@ pub async fn run(target: &Target, args: &BenchArgs) -> (BenchReport, Latencies) 
     let mut workers = Vec::new();
     for w in 0..args.concurrency {
         let (target, bodies, next) = (target.clone(), bodies.clone(), next.clone());
+        let mut stop = stop.clone();
         let (batch, concurrency, rate) = (args.batch as u64, args.concurrency, args.rate);
         workers.push(tokio::spawn(async move {
             let mut t = Tally::default();
             let mut order = body_order(w, concurrency);
             // Bounded by the deadline; each request by its own timeout.
             loop {
+                if *stop.borrow() {
+                    break;
+                }
                 let (body, from) = match rate {
                     None if Instant::now() < deadline => {
                         let Some(b) = order.next() else { break };
@@ -324,7 +345,10 @@ pub async fn run(target: &Target, args: &BenchArgs) -> (BenchReport, Latencies) 
                         let from = if now < due {
                             // Tokio's timer wakes up to a millisecond late: that delay is
                             // the generator's, so latency counts from the wake-up.
-                            tokio::time::sleep_until(due.into()).await;
+                            tokio::select! {
+                                () = tokio::time::sleep_until(due.into()) => {}
+                                Ok(()) = stop.changed() => break,
+                            }
                             Instant::now()
                         } else {
                             // Every worker was busy when this request fell due: the wait is
@@ -338,7 +362,10 @@ pub async fn run(target: &Target, args: &BenchArgs) -> (BenchReport, Latencies) 
                     }
                 };
                 let sent = Instant::now();
-                let result = target.put(&bodies[body], REQUEST_TIMEOUT).await;
+                let result = tokio::select! {
+                    r = target.put(&bodies[body], REQUEST_TIMEOUT) => r,
+                    Ok(()) = stop.changed() => break,
+                };
                 t.service += sent.elapsed();
                 t.latencies.record(from.elapsed());
                 t.count(result, batch);
@@ -352,19 +379,28 @@ pub async fn run(target: &Target, args: &BenchArgs) -> (BenchReport, Latencies) 
             all.add(t);
         }
     }
+    watcher.abort();
+    let interrupted = *stop.borrow();
     // An open loop whose last request is answered early still ran for its whole schedule:
-    // rates are over the duration asked for at least.
-    let elapsed = started.elapsed().max(length).as_secs_f64().max(1e-9);
+    // rates are over the duration asked for at least, unless the run was stopped.
+    let ran = if interrupted {
+        started.elapsed()
+    } else {
+        started.elapsed().max(length)
+    };
+    let elapsed = ran.as_secs_f64().max(1e-9);
+    let scheduled_for = if interrupted { elapsed } else { args.duration };
     let report = BenchReport {
         endpoint: target.base.clone(),
         duration_seconds: elapsed,
+        interrupted,
         concurrency: args.concurrency,
         batch: args.batch,
         document_bytes: args.document_bytes,
         target_rate: args.rate,
         late_requests: all.late,
         unsent_requests: args.rate.map_or(0, |r| {
-            scheduled(r, args.duration).saturating_sub(all.requests)
+            scheduled(r, scheduled_for).saturating_sub(all.requests)
         }),
         requests: all.requests,
         requests_per_second: all.requests as f64 / elapsed,
@@ -409,8 +445,13 @@ fn advice(r: &BenchReport) -> Option<String> {
 
 fn print_human(r: &BenchReport) {
     println!(
-        "bench {}: {:.1} s, concurrency {}, batch {}, ~{} B documents",
-        r.endpoint, r.duration_seconds, r.concurrency, r.batch, r.document_bytes
+        "bench {}: {:.1} s{}, concurrency {}, batch {}, ~{} B documents",
+        r.endpoint,
+        r.duration_seconds,
+        if r.interrupted { " (interrupted)" } else { "" },
+        r.concurrency,
+        r.batch,
+        r.document_bytes
     );
     if let Some(rate) = r.target_rate {
         println!(

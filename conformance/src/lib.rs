@@ -30,10 +30,36 @@ pub fn block_on(body: impl std::future::Future<Output = u8>) -> u8 {
     }
 }
 
+/// Waits for Ctrl-C or SIGTERM, or for `duration` seconds when given.
+pub(crate) async fn wait_for_stop(duration: Option<f64>) {
+    let timer = async {
+        match duration {
+            Some(s) => tokio::time::sleep(std::time::Duration::from_secs_f64(s.max(0.0))).await,
+            None => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = timer => {} }
+                    return;
+                }
+            };
+        tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term.recv() => {}, _ = timer => {} }
+    }
+    #[cfg(not(unix))]
+    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = timer => {} }
+}
+
 /// Exit codes shared by every subcommand.
 pub mod exit {
     pub const PASS: u8 = 0;
     pub const FAIL: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const UNREACHABLE: u8 = 3;
+    /// Stopped by Ctrl-C or SIGTERM before the end (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: u8 = 130;
 }

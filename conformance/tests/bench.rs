@@ -237,3 +237,62 @@ async fn an_open_loop_counts_the_wait_behind_a_slow_answer() {
         .unwrap_or_else(|| panic!("no advice: {stderr}"));
     assert!((11..=14).contains(&advised), "{stderr}");
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_ends_the_run_and_what_ran_is_reported() {
+    let s = serve(Faults::default()).await;
+    let url = format!("http://{}", s.http);
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+            .args([
+                "bench",
+                "--endpoint",
+                &url,
+                "--duration",
+                "60",
+                "--rate",
+                "50",
+            ])
+            .args(["--concurrency", "2", "--batch", "3", "--format", "json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        // Bounded: the run stops at the signal, not after its 60 s.
+        let started = std::time::Instant::now();
+        let out = child.wait_with_output().unwrap();
+        assert!(started.elapsed().as_secs() < 15, "the run did not stop");
+        out
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).expect("the report is printed");
+    assert_eq!(r["interrupted"], true, "{r}");
+    let seconds = r["duration_seconds"].as_f64().unwrap();
+    assert!((1.0..15.0).contains(&seconds), "{r}");
+    // Every request counted reached serve; up to one per worker was cut off in flight.
+    let requests = count(&r["requests"]);
+    assert!(requests > 0, "{r}");
+    assert_eq!(count(&r["accepted"]), 3 * requests);
+    let received = s.state.summary().requests.put_trace_segments;
+    assert!(
+        (requests..=requests + 2).contains(&received),
+        "{received} {r}"
+    );
+    // Unsent counts only what fell due before the stop, not the rest of the 60 s.
+    assert!(count(&r["unsent_requests"]) <= 2, "{r}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted after"));
+}

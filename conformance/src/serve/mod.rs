@@ -177,7 +177,7 @@ pub fn main(args: ServeArgs) -> u8 {
                 }
             })
         });
-        wait_for_stop(args.duration).await;
+        crate::wait_for_stop(args.duration).await;
         if let Some(t) = live {
             t.abort();
             eprintln!();
@@ -186,29 +186,6 @@ pub fn main(args: ServeArgs) -> u8 {
         print_summary(&running.state);
         exit::PASS
     })
-}
-
-async fn wait_for_stop(duration: Option<f64>) {
-    let timer = async {
-        match duration {
-            Some(s) => tokio::time::sleep(Duration::from_secs_f64(s.max(0.0))).await,
-            None => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(t) => t,
-                Err(_) => {
-                    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = timer => {} }
-                    return;
-                }
-            };
-        tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term.recv() => {}, _ = timer => {} }
-    }
-    #[cfg(not(unix))]
-    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = timer => {} }
 }
 
 /// Most problem documents printed on shutdown; the rest are in the record file.
