@@ -244,7 +244,7 @@ async fn ctrl_c_ends_the_run_and_what_ran_is_reported() {
     let s = serve(Faults::default()).await;
     let url = format!("http://{}", s.http);
     let out = tokio::task::spawn_blocking(move || {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
             .args([
                 "bench",
                 "--endpoint",
