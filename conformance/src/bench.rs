@@ -21,9 +21,7 @@ use crate::exit;
 mod latencies;
 mod open_loop;
 pub use latencies::{Latencies, Latency, LATENCY_CEILING_US};
-pub use open_loop::{
-    due, in_flight, more_workers, rate_text, scheduled, BUSY_LIMIT, LATE_AFTER, TIMER_TICK,
-};
+use open_loop::{due, in_flight, more_workers, rate_text, scheduled, LATE_AFTER, TIMER_TICK};
 
 /// Longest run accepted, so a mistyped duration cannot keep a machine busy for hours.
 pub const MAX_DURATION_SECS: f64 = 600.0;

@@ -243,36 +243,41 @@ async fn an_open_loop_counts_the_wait_behind_a_slow_answer() {
 async fn ctrl_c_ends_the_run_and_what_ran_is_reported() {
     let s = serve(Faults::default()).await;
     let url = format!("http://{}", s.http);
-    let out = tokio::task::spawn_blocking(move || {
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
-            .args([
-                "bench",
-                "--endpoint",
-                &url,
-                "--duration",
-                "60",
-                "--rate",
-                "50",
-            ])
-            .args(["--concurrency", "2", "--batch", "3", "--format", "json"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("the binary runs");
-        std::thread::sleep(std::time::Duration::from_millis(1500));
-        let sent = std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success());
-        // Bounded: the run stops at the signal, not after its 60 s.
-        let started = std::time::Instant::now();
-        let out = child.wait_with_output().unwrap();
-        assert!(started.elapsed().as_secs() < 15, "the run did not stop");
-        out
-    })
-    .await
-    .unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+        .args([
+            "bench",
+            "--endpoint",
+            &url,
+            "--duration",
+            "60",
+            "--rate",
+            "50",
+        ])
+        .args(["--concurrency", "2", "--batch", "3", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // Signalled once the load is under way (on a loaded machine, starting may be slow),
+    // within a bounded wait.
+    for _ in 0..400 {
+        if s.state.summary().requests.put_trace_segments > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let started = std::time::Instant::now();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    // The run stops at the signal, not after its 60 s.
+    assert!(started.elapsed().as_secs() < 15, "the run did not stop");
     assert_eq!(
         out.status.code(),
         Some(130),
@@ -282,7 +287,7 @@ async fn ctrl_c_ends_the_run_and_what_ran_is_reported() {
     let r: Value = serde_json::from_slice(&out.stdout).expect("the report is printed");
     assert_eq!(r["interrupted"], true, "{r}");
     let seconds = r["duration_seconds"].as_f64().unwrap();
-    assert!((1.0..15.0).contains(&seconds), "{r}");
+    assert!((0.5..40.0).contains(&seconds), "{r}");
     // Every request counted reached serve; up to one per worker was cut off in flight.
     let requests = count(&r["requests"]);
     assert!(requests > 0, "{r}");
