@@ -19,7 +19,7 @@ pub struct CheckClientArgs {
     #[arg(default_value = "plain")]
     pub scenario: String,
     /// Seconds the command may run before it is stopped.
-    #[arg(long, default_value_t = 120.0)]
+    #[arg(long, default_value_t = 120.0, value_parser = crate::seconds)]
     pub timeout: f64,
     /// Extra report: json=PATH or junit=PATH. Repeatable.
     #[arg(long = "format", value_name = "KIND=PATH")]

@@ -120,7 +120,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 16)]
     pub jobs: usize,
     /// Seconds a case may take before it is reported as `timeout`.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 10.0, value_parser = crate::seconds)]
     pub timeout: f64,
 }
 

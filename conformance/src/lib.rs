@@ -30,11 +30,25 @@ pub fn block_on(body: impl std::future::Future<Output = u8>) -> u8 {
     }
 }
 
-/// Waits for Ctrl-C or SIGTERM, or for `duration` seconds when given.
-pub(crate) async fn wait_for_stop(duration: Option<f64>) {
+/// A flag's number of seconds: zero or more, and short enough to be a `Duration` (`inf` made
+/// the commands that turn it into one panic).
+pub(crate) fn seconds(text: &str) -> Result<f64, String> {
+    let s: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if s.is_nan() || s < 0.0 {
+        return Err(format!("{text} seconds: it must be zero or more"));
+    }
+    std::time::Duration::try_from_secs_f64(s)
+        .map(|_| s)
+        .map_err(|_| format!("{text} seconds is too long"))
+}
+
+/// Waits for Ctrl-C or SIGTERM, or for `duration` when given.
+pub(crate) async fn wait_for_stop(duration: Option<std::time::Duration>) {
     let timer = async {
         match duration {
-            Some(s) => tokio::time::sleep(std::time::Duration::from_secs_f64(s.max(0.0))).await,
+            Some(d) => tokio::time::sleep(d).await,
             None => std::future::pending::<()>().await,
         }
     };

@@ -247,3 +247,38 @@ fn validate_walks_a_directory_in_name_order_and_keeps_going_past_an_unreadable_i
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no document found"));
 }
+
+#[test]
+fn seconds_that_are_not_a_length_of_time_are_usage_errors() {
+    let binary = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // `inf` panicked, and NaN or a negative number ran for no time at all.
+    let serve = ["serve", "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0"];
+    // Each command complete but for the flag, so only the flag can be refused.
+    let flags: [(&[&str], &str, &[&str]); 3] = [
+        (&serve, "--duration", &[]),
+        (&["run"], "--timeout", &[]),
+        (&["check-client"], "--timeout", &["--", "true"]),
+    ];
+    for (command, flag, rest) in flags {
+        for bad in ["inf", "NaN", "-1", "1e30", "soon"] {
+            let out = binary(&[command, &[&format!("{flag}={bad}")], rest].concat());
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{flag} {bad}: {stderr}");
+            assert!(
+                stderr.contains(flag) && !stderr.contains("panicked"),
+                "{flag} {bad}: {stderr}"
+            );
+        }
+    }
+    let out = binary(&[&serve[..], &["--duration", "0"]].concat());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -45,7 +45,7 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub faults: Faults,
     /// Stop by itself after this many seconds.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::seconds)]
     pub duration: Option<f64>,
     /// Check SigV4 signatures against these credentials (default: accept any signature).
     #[arg(long, value_name = "ACCESS_KEY:SECRET_KEY")]
@@ -177,7 +177,7 @@ pub fn main(args: ServeArgs) -> u8 {
                 }
             })
         });
-        crate::wait_for_stop(args.duration).await;
+        crate::wait_for_stop(args.duration.map(Duration::from_secs_f64)).await;
         if let Some(t) = live {
             t.abort();
             eprintln!();
