@@ -160,6 +160,13 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Whether the next value, after whitespace, is a string.
+    #[inline(always)]
+    pub fn at_quote(&mut self) -> bool {
+        self.ws();
+        self.b.get(self.i) == Some(&b'"')
+    }
+
     /// The kind of the next value, after skipping whitespace.
     #[inline(always)]
     pub fn kind(&mut self) -> Result<Kind, Stop> {

@@ -2,6 +2,7 @@
 //! aws, sql and service blocks are data rather than code.
 
 use crate::codes::Code;
+use crate::limits::MAX_STRING_CHARS;
 use crate::path::Path;
 use crate::scan::{Kind, Stop, Str};
 use crate::validator::Validator;
@@ -148,9 +149,9 @@ impl<'a> Validator<'a, '_> {
         // member (cachegrind: 9% of the validator's instructions).
         match spec {
             Spec::Any => self.s.skip(),
-            Spec::Str if kind == Kind::String => self
-                .string_limited(path, crate::limits::MAX_STRING_CHARS)
-                .map(drop),
+            Spec::Str if kind == Kind::String => {
+                self.string_limited(path, MAX_STRING_CHARS).map(drop)
+            }
             Spec::Text if kind == Kind::String => self.s.string().map(drop),
             Spec::OneOf(values, code) if kind == Kind::String => {
                 let s = self.s.string()?;
@@ -190,10 +191,15 @@ impl<'a> Validator<'a, '_> {
     ) -> Result<Str<'a>, Stop> {
         let s = self.s.string()?;
         if let Some(chars) = over_limit(self, s, limit) {
-            let msg = format!("{chars} characters; the documented limit is {limit}");
-            self.emit(Code::StringLength, path, None, Some(s.start), msg);
+            self.too_long(path, s, chars, limit);
         }
         Ok(s)
+    }
+
+    #[cold]
+    fn too_long(&mut self, path: &Path<'_, 'a>, s: Str<'a>, chars: usize, limit: usize) {
+        let msg = format!("{chars} characters; the documented limit is {limit}");
+        self.emit(Code::StringLength, path, None, Some(s.start), msg);
     }
 
     /// An object whose known members follow `table`; unknown members are skipped.
@@ -211,6 +217,13 @@ impl<'a> Validator<'a, '_> {
                 lookup_fp(table, key.raw, fingerprint_in(self.s.b, key))
             };
             match spec {
+                // Most members are strings: read them here, without the call to `check`.
+                Some(Spec::Str) if self.s.at_quote() => {
+                    let s = self.s.string()?;
+                    if let Some(chars) = over_limit(self, s, MAX_STRING_CHARS) {
+                        self.too_long(&Path::Key(path, key), s, chars, MAX_STRING_CHARS);
+                    }
+                }
                 Some(spec) => self.check(&Path::Key(path, key), spec)?,
                 None => self.s.skip()?,
             }
