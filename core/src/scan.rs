@@ -146,32 +146,42 @@ impl<'a> Scanner<'a> {
 
     #[inline(always)]
     pub fn ws(&mut self) {
-        // Compact JSON has no whitespace, and every whitespace byte is at most b' ': one
-        // comparison settles the common case.
-        if self.b.get(self.i).is_some_and(|&c| c > b' ') {
-            return;
+        self.peek();
+    }
+
+    /// The byte at the cursor once whitespace is skipped, or `None` at the end. Compact JSON
+    /// has no whitespace, and every whitespace byte is at most b' ': one load and one
+    /// comparison settle the common case, and the caller matches on the byte returned rather
+    /// than loading it again (which cost a second bounds check and load at every token).
+    #[inline(always)]
+    pub fn peek(&mut self) -> Option<u8> {
+        match self.b.get(self.i) {
+            Some(&c) if c > b' ' => Some(c),
+            _ => self.peek_after_ws(),
         }
+    }
+
+    fn peek_after_ws(&mut self) -> Option<u8> {
         while let Some(&c) = self.b.get(self.i) {
             if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
                 self.i += 1;
             } else {
-                break;
+                return Some(c);
             }
         }
+        None
     }
 
     /// Whether the next value, after whitespace, is a string.
     #[inline(always)]
     pub fn at_quote(&mut self) -> bool {
-        self.ws();
-        self.b.get(self.i) == Some(&b'"')
+        self.peek() == Some(b'"')
     }
 
     /// The kind of the next value, after skipping whitespace.
     #[inline(always)]
     pub fn kind(&mut self) -> Result<Kind, Stop> {
-        self.ws();
-        match self.b.get(self.i) {
+        match self.peek() {
             Some(b'{') => Ok(Kind::Object),
             Some(b'[') => Ok(Kind::Array),
             Some(b'"') => Ok(Kind::String),
@@ -408,8 +418,8 @@ impl<'a> Scanner<'a> {
     /// once the closing `}` is consumed. `first` starts true for each object.
     #[inline(always)]
     pub fn next_key(&mut self, first: &mut bool) -> Result<Option<Str<'a>>, Stop> {
-        self.ws();
-        match self.b.get(self.i) {
+        let c = self.peek();
+        let c = match c {
             Some(b'}') => {
                 self.i += 1;
                 self.depth -= 1;
@@ -417,19 +427,18 @@ impl<'a> Scanner<'a> {
             }
             Some(b',') if !*first => {
                 self.i += 1;
-                self.ws();
+                self.peek()
             }
             None => return self.err("unexpected end of input inside an object"),
             _ if !*first => return self.err("expected ',' or '}' in an object"),
-            _ => {}
-        }
+            _ => c,
+        };
         *first = false;
-        if self.b.get(self.i) != Some(&b'"') {
+        if c != Some(b'"') {
             return self.err("expected a string key in an object");
         }
         let key = self.string()?;
-        self.ws();
-        if self.b.get(self.i) != Some(&b':') {
+        if self.peek() != Some(b':') {
             return self.err("expected ':' after an object key");
         }
         self.i += 1;
@@ -439,8 +448,7 @@ impl<'a> Scanner<'a> {
     /// Whether an array entered with `enter` has another item; consumes `,` or the closing `]`.
     #[inline(always)]
     pub fn next_item(&mut self, first: &mut bool) -> Result<bool, Stop> {
-        self.ws();
-        match self.b.get(self.i) {
+        match self.peek() {
             Some(b']') => {
                 self.i += 1;
                 self.depth -= 1;
