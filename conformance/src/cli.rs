@@ -117,7 +117,7 @@ pub struct RunArgs {
     #[arg(long = "format", value_name = "KIND=PATH")]
     pub formats: Vec<String>,
     /// Cases in flight at once.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 16, value_parser = jobs)]
     pub jobs: usize,
     /// Seconds a case may take before it is reported as `timeout`.
     #[arg(long, default_value_t = 10.0, value_parser = crate::seconds)]
@@ -137,4 +137,16 @@ pub struct ExplainArgs {
     /// Read cases from this fixtures folder instead of the embedded catalogue.
     #[arg(long, value_name = "DIR")]
     pub fixtures: Option<std::path::PathBuf>,
+}
+
+/// Most cases in flight at once: far more than a target needs to be kept busy, few enough
+/// that a typo is refused (`usize::MAX` made the runner's semaphore panic, and 0 silently
+/// ran one at a time).
+pub const MAX_JOBS: usize = 1024;
+
+fn jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_JOBS).contains(&n) => Ok(n),
+        _ => Err(format!("cases in flight must be 1 to {MAX_JOBS}")),
+    }
 }

@@ -282,3 +282,36 @@ fn seconds_that_are_not_a_length_of_time_are_usage_errors() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn jobs_are_one_to_the_limit() {
+    use xray_conformance::cli::MAX_JOBS;
+    let run = |jobs: String| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+            .args(["run", "--run", "names/**", "--jobs", &jobs])
+            .output()
+            .unwrap()
+    };
+    for ok in [1, MAX_JOBS - 1, MAX_JOBS] {
+        let out = run(ok.to_string());
+        assert!(
+            out.status.success(),
+            "{ok}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // usize::MAX made the runner's semaphore panic; 0 ran one case at a time, silently.
+    for bad in [
+        0.to_string(),
+        (MAX_JOBS + 1).to_string(),
+        usize::MAX.to_string(),
+    ] {
+        let out = run(bad.clone());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(
+            stderr.contains("--jobs") && !stderr.contains("panicked"),
+            "{bad}: {stderr}"
+        );
+    }
+}
