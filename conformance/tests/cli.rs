@@ -315,3 +315,46 @@ fn jobs_are_one_to_the_limit() {
         );
     }
 }
+
+#[test]
+fn serve_names_what_it_cannot_open() {
+    // A record file that cannot be written was reported as addresses that could not be
+    // listened on.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+        .args(["serve", "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0"])
+        .args([
+            "--record",
+            "/nonexistent-dir/record.jsonl",
+            "--duration",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot write /nonexistent-dir/record.jsonl") && !stderr.contains("listen"),
+        "{stderr}"
+    );
+    // A port already taken is named with its protocol.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let http = taken.local_addr().unwrap().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+        .args([
+            "serve",
+            "--http",
+            &http,
+            "--udp",
+            "127.0.0.1:0",
+            "--duration",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on http {http}")),
+        "{stderr}"
+    );
+}

@@ -84,9 +84,21 @@ pub async fn start_with(
     faults: Faults,
     keys: Option<sigv4::Keys>,
 ) -> std::io::Result<Running> {
-    let state = Arc::new(State::new(record)?);
-    let listener = TcpListener::bind(http).await?;
-    let socket = UdpSocket::bind(udp).await?;
+    // Each failure names what failed: a record file that cannot be written was reported as
+    // the addresses that could not be listened on.
+    let context = |what: String| {
+        move |e: std::io::Error| std::io::Error::new(e.kind(), format!("{what}: {e}"))
+    };
+    let state = Arc::new(State::new(record).map_err(context(format!(
+        "cannot write {}",
+        record.unwrap_or(std::path::Path::new("")).display()
+    )))?);
+    let listener = TcpListener::bind(http)
+        .await
+        .map_err(context(format!("cannot listen on http {http}")))?;
+    let socket = UdpSocket::bind(udp)
+        .await
+        .map_err(context(format!("cannot listen on udp {udp}")))?;
     let (http, udp) = (listener.local_addr()?, socket.local_addr()?);
     let resets = faults.reset_first;
     let app = Arc::new(http::App::new(state.clone(), faults, keys));
@@ -156,10 +168,7 @@ pub fn main(args: ServeArgs) -> u8 {
         {
             Ok(r) => r,
             Err(e) => {
-                eprintln!(
-                    "error: cannot listen on http {} / udp {}: {e}",
-                    args.http, args.udp
-                );
+                eprintln!("error: {e}");
                 return exit::USAGE;
             }
         };
