@@ -248,34 +248,33 @@ fn validate_walks_a_directory_in_name_order_and_keeps_going_past_an_unreadable_i
     assert!(String::from_utf8_lossy(&out.stderr).contains("no document found"));
 }
 
+/// Runs the binary, expects a usage error (exit 2, no panic) and returns what it said.
+fn usage_error(args: &[&str]) -> String {
+    let out = xc(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    stderr
+}
+
+const SERVE: [&str; 5] = ["serve", "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0"];
+
 #[test]
 fn seconds_that_are_not_a_length_of_time_are_usage_errors() {
-    let binary = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    // `inf` panicked, and NaN or a negative number ran for no time at all.
-    let serve = ["serve", "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0"];
-    // Each command complete but for the flag, so only the flag can be refused.
+    // `inf` panicked, and NaN or a negative number ran for no time at all. Each command is
+    // complete but for the flag, so only the flag can be refused.
     let flags: [(&[&str], &str, &[&str]); 3] = [
-        (&serve, "--duration", &[]),
+        (&SERVE, "--duration", &[]),
         (&["run"], "--timeout", &[]),
         (&["check-client"], "--timeout", &["--", "true"]),
     ];
     for (command, flag, rest) in flags {
         for bad in ["inf", "NaN", "-1", "1e30", "soon"] {
-            let out = binary(&[command, &[&format!("{flag}={bad}")], rest].concat());
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(out.status.code(), Some(2), "{flag} {bad}: {stderr}");
-            assert!(
-                stderr.contains(flag) && !stderr.contains("panicked"),
-                "{flag} {bad}: {stderr}"
-            );
+            let stderr = usage_error(&[command, &[&format!("{flag}={bad}")], rest].concat());
+            assert!(stderr.contains(flag), "{flag} {bad}: {stderr}");
         }
     }
-    let out = binary(&[&serve[..], &["--duration", "0"]].concat());
+    let out = xc(&[&SERVE[..], &["--duration", "0"]].concat());
     assert!(
         out.status.success(),
         "{}",
@@ -286,14 +285,8 @@ fn seconds_that_are_not_a_length_of_time_are_usage_errors() {
 #[test]
 fn jobs_are_one_to_the_limit() {
     use xray_conformance::cli::MAX_JOBS;
-    let run = |jobs: String| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
-            .args(["run", "--run", "names/**", "--jobs", &jobs])
-            .output()
-            .unwrap()
-    };
     for ok in [1, MAX_JOBS - 1, MAX_JOBS] {
-        let out = run(ok.to_string());
+        let out = xc(&["run", "--run", "names/**", "--jobs", &ok.to_string()]);
         assert!(
             out.status.success(),
             "{ok}: {}",
@@ -301,18 +294,9 @@ fn jobs_are_one_to_the_limit() {
         );
     }
     // usize::MAX made the runner's semaphore panic; 0 ran one case at a time, silently.
-    for bad in [
-        0.to_string(),
-        (MAX_JOBS + 1).to_string(),
-        usize::MAX.to_string(),
-    ] {
-        let out = run(bad.clone());
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
-        assert!(
-            stderr.contains("--jobs") && !stderr.contains("panicked"),
-            "{bad}: {stderr}"
-        );
+    for bad in [0, MAX_JOBS + 1, usize::MAX] {
+        let stderr = usage_error(&["run", "--run", "names/**", "--jobs", &bad.to_string()]);
+        assert!(stderr.contains("--jobs"), "{bad}: {stderr}");
     }
 }
 
@@ -320,18 +304,13 @@ fn jobs_are_one_to_the_limit() {
 fn serve_names_what_it_cannot_open() {
     // A record file that cannot be written was reported as addresses that could not be
     // listened on.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
-        .args(["serve", "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0"])
-        .args([
-            "--record",
-            "/nonexistent-dir/record.jsonl",
-            "--duration",
-            "0",
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let record = [
+        "--record",
+        "/nonexistent-dir/record.jsonl",
+        "--duration",
+        "0",
+    ];
+    let stderr = usage_error(&[&SERVE[..], &record].concat());
     assert!(
         stderr.contains("cannot write /nonexistent-dir/record.jsonl") && !stderr.contains("listen"),
         "{stderr}"
@@ -339,20 +318,15 @@ fn serve_names_what_it_cannot_open() {
     // A port already taken is named with its protocol.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let http = taken.local_addr().unwrap().to_string();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
-        .args([
-            "serve",
-            "--http",
-            &http,
-            "--udp",
-            "127.0.0.1:0",
-            "--duration",
-            "0",
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = usage_error(&[
+        "serve",
+        "--http",
+        &http,
+        "--udp",
+        "127.0.0.1:0",
+        "--duration",
+        "0",
+    ]);
     assert!(
         stderr.contains(&format!("cannot listen on http {http}")),
         "{stderr}"
