@@ -50,7 +50,6 @@ impl Latencies {
     /// Percentiles, maximum and mean in milliseconds; all zero without a sample.
     pub fn summary(&self) -> Latency {
         let h = &self.0;
-        let ms = |us: u64| us as f64 / 1000.0;
         if h.is_empty() {
             return Latency {
                 p50: 0.0,
@@ -72,6 +71,11 @@ impl Latencies {
     }
 }
 
+/// Microseconds, as the histogram counts them, in milliseconds.
+fn ms(us: u64) -> f64 {
+    us as f64 / 1000.0
+}
+
 /// Quantile steps per halving of the distance to 100%: five, as HdrHistogram's own tools print.
 const TICKS_PER_HALF_DISTANCE: u32 = 5;
 
@@ -81,7 +85,6 @@ impl Latencies {
     /// and 1/(1-percentile) at quantile steps, then mean, deviation, maximum and count.
     pub fn write_hgrm(&self, out: &mut impl Write) -> std::io::Result<()> {
         let h = &self.0;
-        let ms = |us: u64| us as f64 / 1000.0;
         writeln!(
             out,
             "{:>12} {:>14} {:>10} {:>14}\n",

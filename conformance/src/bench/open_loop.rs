@@ -121,7 +121,7 @@ mod tests {
             more_workers(100_000.0, MAX_CONCURRENCY, 0.01),
             Some(MAX_CONCURRENCY)
         );
-        // A closed loop's figures cannot trigger it at a zero rate.
+        // A zero rate needs no worker, however slow the answers.
         assert_eq!(more_workers(0.0, 1, 10.0), None);
     }
 }
