@@ -1,6 +1,7 @@
 //! A zero-allocation JSON cursor over borrowed bytes. The validator drives it directly, so the
-//! document is checked in one pass without building a tree. The input must already be valid
-//! UTF-8 (checked once for the whole document).
+//! document is checked in one pass without building a tree. Strings are checked as UTF-8 as
+//! they are read, so every string returned is valid UTF-8; a scan that ends without error
+//! has read a document that is valid UTF-8 throughout.
 
 use crate::limits::MAX_DEPTH;
 
@@ -202,11 +203,15 @@ impl<'a> Scanner<'a> {
         let mut escaped = false;
         loop {
             let quote;
-            (i, quote) = find_stop(b, i);
+            (i, quote) = find_stop::<true>(b, i);
             if quote {
                 return Ok(self.closed(start, i, escaped));
             }
             match b.get(i) {
+                Some(0x80..) => {
+                    self.i = i;
+                    i = self.multibyte()?;
+                }
                 Some(b'\\') => {
                     escaped = true;
                     // The two-byte escapes are most of them in escaped documents: no call.
@@ -240,7 +245,9 @@ impl<'a> Scanner<'a> {
     pub fn string_decoded(&mut self, out: &mut Vec<u8>) -> Result<Str<'a>, Stop> {
         let start = self.i;
         let b = self.b;
-        let (mut i, quote) = find_stop(b, start + 1);
+        // The body was checked as UTF-8 as a whole: its multi-byte characters are copied
+        // like any other byte.
+        let (mut i, quote) = find_stop::<false>(b, start + 1);
         if quote {
             return Ok(self.closed(start, i, false));
         }
@@ -285,6 +292,20 @@ impl<'a> Scanner<'a> {
             escaped,
             start,
         }
+    }
+
+    /// Checks the text from the cursor, the first byte of a multi-byte character, up to the
+    /// next quote, backslash or control character, and returns where it ends. Documents are
+    /// not checked as UTF-8 before they are scanned: bytes outside strings must be ASCII
+    /// tokens anyway, so checking the strings' non-ASCII runs checks the whole document,
+    /// and ASCII text costs nothing more than finding its end.
+    #[inline(never)]
+    fn multibyte(&mut self) -> Result<usize, Stop> {
+        let (end, _) = find_stop::<false>(self.b, self.i);
+        if simdutf8::basic::from_utf8(&self.b[self.i..end]).is_err() {
+            return self.err("invalid UTF-8 in a string");
+        }
+        Ok(end)
     }
 
     fn escape(&mut self, string_start: usize) -> Result<(), Stop> {

@@ -27,20 +27,6 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
         );
         return;
     }
-    if simdutf8::basic::from_utf8(doc).is_err() {
-        let offset = match simdutf8::compat::from_utf8(doc) {
-            Err(e) => e.valid_up_to(),
-            Ok(_) => 0,
-        };
-        push(
-            report,
-            Code::JsonUtf8,
-            String::new(),
-            Some(offset),
-            format!("invalid UTF-8 at byte {offset}"),
-        );
-        return;
-    }
     let mut v = Validator {
         s: Scanner::new(doc),
         report,
@@ -52,6 +38,23 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
     };
     let result = v.document();
     let lone = std::mem::take(&mut v.s.lone_surrogates);
+    // The scan checks strings as UTF-8 as it reads them and stops at the first bad one. Bad
+    // UTF-8 anywhere outranks a syntax error, as if the whole document had been checked
+    // first; a scan that ends without error read only valid UTF-8.
+    if result.is_err() {
+        if let Err(e) = simdutf8::compat::from_utf8(doc) {
+            let offset = e.valid_up_to();
+            forget(report);
+            push(
+                report,
+                Code::JsonUtf8,
+                String::new(),
+                Some(offset),
+                format!("invalid UTF-8 at byte {offset}"),
+            );
+            return;
+        }
+    }
     match result {
         Ok(()) => {
             for offset in lone {
@@ -67,10 +70,7 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
             size_checks(doc, report);
         }
         Err(Stop::Syntax { offset, message }) => {
-            report.diagnostics.clear();
-            report.outline.clear();
-            report.independent_subsegment = false;
-            report.set_id(None);
+            forget(report);
             push(
                 report,
                 Code::JsonSyntax,
@@ -80,14 +80,19 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
             );
         }
         Err(Stop::Depth { offset }) => {
-            report.diagnostics.clear();
-            report.outline.clear();
-            report.independent_subsegment = false;
-            report.set_id(None);
+            forget(report);
             let msg = format!("nesting deeper than {} levels", crate::limits::MAX_DEPTH);
             push(report, Code::JsonDepth, String::new(), Some(offset), msg);
         }
     }
+}
+
+/// Drops what the rules found in a document that turned out not to be JSON.
+fn forget(report: &mut Report) {
+    report.diagnostics.clear();
+    report.outline.clear();
+    report.independent_subsegment = false;
+    report.set_id(None);
 }
 
 fn size_checks(doc: &[u8], report: &mut Report) {
@@ -127,9 +132,7 @@ pub(crate) fn decoded<'t>(s: Str<'t>, scratch: &'t mut String) -> &'t str {
         unescape_into(s.raw, scratch);
         scratch
     } else {
-        // SAFETY: the whole document was checked as UTF-8 before scanning, and a string's
-        // content lies between two ASCII quotes, which are never inside a multi-byte
-        // character, so the slice is valid UTF-8.
+        // SAFETY: `Scanner::string` checked the string's text as UTF-8 before returning it.
         unsafe { std::str::from_utf8_unchecked(s.raw) }
     }
 }

@@ -1,69 +1,73 @@
 //! Finding where a string or a number ends, many bytes at a time: most of a document's bytes
 //! are inside strings, and epoch times have ten digits before the point.
 
-// Bytes a string scan must look at, for the bytes left over after the last 16.
-static STRING_STOP: [bool; 256] = {
+// Bytes a string scan must look at, for the bytes left over after the last 16: quotes,
+// backslashes and control characters, and with `HIGH` every byte of a multi-byte character.
+const fn stop_table(high: bool) -> [bool; 256] {
     let mut t = [false; 256];
     let mut i = 0;
-    while i < 0x20 {
-        t[i] = true;
+    while i < 256 {
+        t[i] = i < 0x20 || i == b'"' as usize || i == b'\\' as usize || (high && i >= 0x80);
         i += 1;
     }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
     t
-};
+}
+static STRING_STOP: [[bool; 256]; 2] = [stop_table(false), stop_table(true)];
 
 /// For 16 bytes: a bit per quote, backslash or control character (the bytes a string scan
-/// must stop at), and a bit per quote.
+/// must stop at), and with `HIGH` per byte of a multi-byte character too; and a bit per quote.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn stops(x: std::arch::x86_64::__m128i) -> (u32, u32) {
+fn stops<const HIGH: bool>(x: std::arch::x86_64::__m128i) -> (u32, u32) {
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86_64; these intrinsics only compute on registers.
     unsafe {
-        let below = _mm_set1_epi8(0x1f);
         let quote = _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8))) as u32;
-        let other = _mm_or_si128(
-            _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8)),
+        let special = if HIGH {
+            // Below 0x20 as a signed byte: control characters, and 0x80 to 0xFF.
+            _mm_cmplt_epi8(x, _mm_set1_epi8(0x20))
+        } else {
             // x <= 0x1f (unsigned) exactly when max(x, 0x1f) == 0x1f.
-            _mm_cmpeq_epi8(_mm_max_epu8(x, below), below),
-        );
+            let below = _mm_set1_epi8(0x1f);
+            _mm_cmpeq_epi8(_mm_max_epu8(x, below), below)
+        };
+        let other = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8)), special);
         (quote | _mm_movemask_epi8(other) as u32, quote)
     }
 }
 
 /// The index of the first byte at or after `i` that a string scan must look at (quote,
-/// backslash or control character), or `b.len()`, and whether that byte is a quote (known
-/// from the comparison already made: reading the byte again would put one more load on the
-/// parse's critical path). Sixteen bytes per step: strings are most of a document's bytes.
+/// backslash or control character, and with `HIGH` the first byte of a multi-byte
+/// character), or `b.len()`, and whether that byte is a quote (known from the comparison
+/// already made: reading the byte again would put one more load on the parse's critical
+/// path). Sixteen bytes per step: strings are most of a document's bytes.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-pub(super) fn find_stop(b: &[u8], mut i: usize) -> (usize, bool) {
+pub(super) fn find_stop<const HIGH: bool>(b: &[u8], mut i: usize) -> (usize, bool) {
     use std::arch::x86_64::*;
     while i + 16 <= b.len() {
         // SAFETY: the load reads 16 bytes inside `b` (i + 16 <= len); SSE2 is part of x86_64.
         let x = unsafe { _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i) };
-        let (any, quote) = stops(x);
+        let (any, quote) = stops::<HIGH>(x);
         if any != 0 {
             let n = any.trailing_zeros();
             return (i + n as usize, quote & (1 << n) != 0);
         }
         i += 16;
     }
-    let i = skip_plain_bytes(b, i);
+    let i = skip_plain_bytes::<HIGH>(b, i);
     (i, b.get(i) == Some(&b'"'))
 }
 
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-pub(super) fn find_stop(b: &[u8], i: usize) -> (usize, bool) {
-    let i = skip_plain_bytes(b, i);
+pub(super) fn find_stop<const HIGH: bool>(b: &[u8], i: usize) -> (usize, bool) {
+    let i = skip_plain_bytes::<HIGH>(b, i);
     (i, b.get(i) == Some(&b'"'))
 }
 
-fn skip_plain_bytes(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && !STRING_STOP[b[i] as usize] {
+fn skip_plain_bytes<const HIGH: bool>(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && !STRING_STOP[HIGH as usize][b[i] as usize] {
         i += 1;
     }
     i
@@ -87,7 +91,7 @@ pub(super) fn copy_to_stop(b: &[u8], mut i: usize, out: &mut Vec<u8>) -> (usize,
         while i + 16 <= b.len() {
             let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
             _mm_storeu_si128(dst.add(o) as *mut __m128i, x);
-            let (any, quote) = stops(x);
+            let (any, quote) = stops::<false>(x);
             if any != 0 {
                 let n = any.trailing_zeros();
                 out.set_len(o + n as usize);
@@ -98,7 +102,7 @@ pub(super) fn copy_to_stop(b: &[u8], mut i: usize, out: &mut Vec<u8>) -> (usize,
         }
         out.set_len(o);
     }
-    let end = skip_plain_bytes(b, i);
+    let end = skip_plain_bytes::<false>(b, i);
     out.extend_from_slice(&b[i..end]);
     (end, b.get(end) == Some(&b'"'))
 }
@@ -106,7 +110,7 @@ pub(super) fn copy_to_stop(b: &[u8], mut i: usize, out: &mut Vec<u8>) -> (usize,
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
 pub(super) fn copy_to_stop(b: &[u8], i: usize, out: &mut Vec<u8>) -> (usize, bool) {
-    let end = skip_plain_bytes(b, i);
+    let end = skip_plain_bytes::<false>(b, i);
     out.extend_from_slice(&b[i..end]);
     (end, b.get(end) == Some(&b'"'))
 }
@@ -144,7 +148,7 @@ pub(super) fn decode_short_escapes(b: &[u8], mut i: usize, out: &mut Vec<u8>) ->
                 _mm_loadu_si128(b.as_ptr().add(s) as *const __m128i)
             };
             _mm_storeu_si128(dst.add(o) as *mut __m128i, run);
-            let (any, _) = stops(x);
+            let (any, _) = stops::<false>(x);
             let backslash = _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8))) as u32;
             // A byte before `s` was the second byte of an escape that ended the last block.
             let mut m = any & (u32::MAX << (s - i));
@@ -218,8 +222,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn naive(b: &[u8], mut i: usize) -> usize {
-        while i < b.len() && !(b[i] == b'"' || b[i] == b'\\' || b[i] < 0x20) {
+    fn naive(b: &[u8], mut i: usize, high: bool) -> usize {
+        while i < b.len()
+            && !(b[i] == b'"' || b[i] == b'\\' || b[i] < 0x20 || (high && b[i] >= 0x80))
+        {
             i += 1;
         }
         i
@@ -240,8 +246,10 @@ mod tests {
             Just(b'"'), Just(b'\\'), Just(0x1fu8), Just(0x20u8), Just(0x7fu8), Just(0x80u8), Just(0xffu8), any::<u8>(), 0x21u8..0x7e
         ], 0..80), start in 0usize..80) {
             let start = start.min(b.len());
-            let expected = naive(&b, start);
-            prop_assert_eq!(find_stop(&b, start), (expected, b.get(expected) == Some(&b'"')));
+            let expected = naive(&b, start, false);
+            prop_assert_eq!(find_stop::<false>(&b, start), (expected, b.get(expected) == Some(&b'"')));
+            let expected = naive(&b, start, true);
+            prop_assert_eq!(find_stop::<true>(&b, start), (expected, b.get(expected) == Some(&b'"')));
         }
     }
 }
