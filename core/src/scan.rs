@@ -70,6 +70,17 @@ impl Num<'_> {
         let mut mantissa: u64 = 0;
         let mut count = 0usize;
         let mut fraction: Option<usize> = None;
+        let mut digits = digits;
+        // Epoch seconds have ten digits before the point: the first eight are converted in
+        // one step rather than one multiply-add each.
+        if let Some(&eight) = digits.first_chunk::<8>() {
+            let x = u64::from_le_bytes(eight);
+            if search::all_digits(x) {
+                mantissa = eight_digits(x);
+                count = 8;
+                digits = &digits[8..];
+            }
+        }
         for &c in digits {
             match c {
                 b'0'..=b'9' => {
@@ -89,6 +100,19 @@ impl Num<'_> {
         let v = mantissa as f64 / POW10[fraction.unwrap_or(0)];
         Some(if negative { -v } else { v })
     }
+}
+
+/// The value of eight ASCII digits read as a little-endian word (the first digit in the lowest
+/// byte): pairs, then fours, then all eight, three multiplications in all.
+#[inline(always)]
+fn eight_digits(x: u64) -> u64 {
+    let x = x - 0x3030_3030_3030_3030;
+    // Each byte pair's low byte becomes 10 * first + second.
+    let x = x.wrapping_mul(10) + (x >> 8);
+    const PAIRS: u64 = 0x0000_00FF_0000_00FF;
+    let fours = (x & PAIRS).wrapping_mul(100 + (1_000_000 << 32));
+    let twos = ((x >> 16) & PAIRS).wrapping_mul(1 + (10_000 << 32));
+    (fours.wrapping_add(twos)) >> 32
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

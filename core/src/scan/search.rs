@@ -192,20 +192,30 @@ pub(super) fn decode_short_escapes(_b: &[u8], i: usize, _out: &mut Vec<u8>) -> u
     i
 }
 
-/// The index of the first byte at or after `i` that is not an ASCII digit, or `b.len()`.
-#[inline]
-pub(super) fn skip_digits(b: &[u8], mut i: usize) -> usize {
+/// A bit set in each byte of `x` that is not an ASCII digit, and in no byte before the first
+/// such: a digit byte is 0x30..=0x39, high nibble 3, and still 3 after adding 6. A carry out
+/// of a byte only comes from a non-digit and only reaches later bytes.
+#[inline(always)]
+fn not_digits(x: u64) -> u64 {
     const NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
     const THREES: u64 = 0x3030_3030_3030_3030;
     const SIXES: u64 = 0x0606_0606_0606_0606;
+    ((x & NIBBLES) ^ THREES) | ((x.wrapping_add(SIXES) & NIBBLES) ^ THREES)
+}
+
+/// Whether all eight bytes of `x` are ASCII digits.
+#[inline(always)]
+pub(super) fn all_digits(x: u64) -> bool {
+    not_digits(x) == 0
+}
+
+/// The index of the first byte at or after `i` that is not an ASCII digit, or `b.len()`.
+#[inline]
+pub(super) fn skip_digits(b: &[u8], mut i: usize) -> usize {
     while let Some(eight) = b.get(i..i + 8) {
         let mut w = [0u8; 8];
         w.copy_from_slice(eight);
-        let x = u64::from_le_bytes(w);
-        // A digit byte is 0x30..=0x39: high nibble 3, and still 3 after adding 6. A carry out
-        // of a byte only comes from a non-digit and only reaches later bytes, so the first
-        // non-digit is found correctly.
-        let not_digit = ((x & NIBBLES) ^ THREES) | ((x.wrapping_add(SIXES) & NIBBLES) ^ THREES);
+        let not_digit = not_digits(u64::from_le_bytes(w));
         if not_digit != 0 {
             return i + (not_digit.trailing_zeros() / 8) as usize;
         }

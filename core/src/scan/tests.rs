@@ -88,6 +88,13 @@ proptest! {
     }
 
     #[test]
+    fn eight_digits_convert_in_one_step(n in 0u64..100_000_000) {
+        let text = format!("{n:08}");
+        let eight = text.as_bytes().first_chunk::<8>().copied().unwrap_or_default();
+        prop_assert_eq!(eight_digits(u64::from_le_bytes(eight)), n);
+    }
+
+    #[test]
     fn the_decimal_fast_path_agrees_with_parse(int in 0u64..10_000_000_000, frac in 0u64..1_000_000, digits in 0usize..7, neg: bool) {
         let text = match digits {
             0 => format!("{}{int}", if neg { "-" } else { "" }),
