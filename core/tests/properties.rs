@@ -40,6 +40,47 @@ fn write_reversed(v: &Value, out: &mut String) {
     }
 }
 
+/// Writes JSON with every character of every key and string as a `\u` escape (a surrogate
+/// pair past U+FFFF), which any JSON reader must read as the same text.
+fn write_escaped(v: &Value, out: &mut String) {
+    fn string(s: &str, out: &mut String) {
+        out.push('"');
+        for c in s.chars() {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+        out.push('"');
+    }
+    match v {
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, v)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                string(k, out);
+                out.push(':');
+                write_escaped(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, v) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_escaped(v, out);
+            }
+            out.push(']');
+        }
+        Value::String(s) => string(s, out),
+        other => out.push_str(&other.to_string()),
+    }
+}
+
 fn add_unknown_keys(v: &mut Value) {
     if let Value::Object(m) = v {
         m.insert(
@@ -205,6 +246,19 @@ proptest! {
         let mut shuffled = String::new();
         write_reversed(&v, &mut shuffled);
         prop_assert_eq!(codes(&shuffled), before);
+    }
+
+    #[test]
+    fn escaping_every_character_changes_nothing(e in segment(), index in 0usize..27) {
+        // index 26 leaves the document valid; the others break one rule each.
+        let mut v = serde_json::to_value(&e).unwrap();
+        if index < 26 {
+            let (mutate, _) = mutations()[index];
+            mutate(v.as_object_mut().unwrap());
+        }
+        let mut escaped = String::new();
+        write_escaped(&v, &mut escaped);
+        prop_assert_eq!(codes(&escaped), codes(&v.to_string()), "{}", escaped);
     }
 
     #[test]

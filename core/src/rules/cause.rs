@@ -33,7 +33,7 @@ impl<'a> Validator<'a, '_> {
         match self.s.kind()? {
             Kind::String => {
                 let s = self.s.string()?;
-                if id16(s.raw) == HexForm::Bad {
+                if id16(self.text(s).as_bytes()) == HexForm::Bad {
                     let msg = format!(
                         "a string cause must be a 16-hex exception id, found {:?}",
                         self.text(s)
@@ -47,10 +47,10 @@ impl<'a> Validator<'a, '_> {
                 let mut first = true;
                 while let Some(key) = self.s.next_key(&mut first)? {
                     let p = Path::Key(path, key);
-                    if key.raw == b"exceptions" {
+                    if self.text(key) == "exceptions" {
                         self.exceptions(&p)?;
                     } else {
-                        match super::fields::lookup(CAUSE, key.raw) {
+                        match super::fields::lookup(CAUSE, self.text(key).as_bytes()) {
                             Some(spec) => self.check(&p, spec)?,
                             None => self.s.skip()?,
                         }
@@ -88,12 +88,12 @@ impl<'a> Validator<'a, '_> {
         let mut has_id = false;
         while let Some(key) = self.s.next_key(&mut first)? {
             let p = Path::Key(path, key);
-            if key.raw == b"id" {
+            if self.text(key) == "id" {
                 has_id = true;
                 match self.s.kind()? {
                     Kind::String => {
                         let s = self.s.string()?;
-                        if id16(s.raw) == HexForm::Bad {
+                        if id16(self.text(s).as_bytes()) == HexForm::Bad {
                             let msg =
                                 format!("exception id {:?} is not 16 hex digits", self.text(s));
                             self.emit(Code::ExceptionIdFormat, &p, None, Some(s.start), msg);
@@ -107,7 +107,7 @@ impl<'a> Validator<'a, '_> {
                     }
                 }
             } else {
-                match super::fields::lookup(EXCEPTION, key.raw) {
+                match super::fields::lookup(EXCEPTION, self.text(key).as_bytes()) {
                     Some(spec) => self.check(&p, spec)?,
                     None => self.s.skip()?,
                 }

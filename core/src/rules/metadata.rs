@@ -15,7 +15,7 @@ impl<'a> Validator<'a, '_> {
         let mut first = true;
         while let Some(key) = self.s.next_key(&mut first)? {
             let p = Path::Key(path, key);
-            if key.raw.starts_with(b"AWS.") {
+            if self.text(key).starts_with("AWS.") {
                 let msg = format!(
                     "namespace {:?} starts with AWS., reserved for AWS SDKs",
                     self.text(key)
