@@ -5,9 +5,11 @@
 
 use crate::limits::MAX_DEPTH;
 
+mod number;
 mod search;
 mod unescape;
 
+pub(crate) use number::Num;
 use search::{copy_to_stop, decode_short_escapes, find_stop, skip_digits};
 pub(crate) use unescape::unescape_into;
 use unescape::{decode_escape, SHORT_ESCAPES};
@@ -32,87 +34,6 @@ pub(crate) struct Str<'a> {
     pub escaped: bool,
     /// Offset of the opening quote.
     pub start: usize,
-}
-
-/// A number as it stands in the document.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Num<'a> {
-    pub raw: &'a [u8],
-    /// No fraction and no exponent.
-    pub integer: bool,
-    pub start: usize,
-}
-
-impl Num<'_> {
-    /// The value as a double; `None` when it is out of range (`1e400`).
-    pub fn to_f64(self) -> Option<f64> {
-        if let Some(v) = self.plain_decimal() {
-            return Some(v);
-        }
-        // SAFETY: `number` accepted only ASCII digits, signs, '.', 'e' and 'E'.
-        let text = unsafe { std::str::from_utf8_unchecked(self.raw) };
-        let v: f64 = text.parse().ok()?;
-        v.is_finite().then_some(v)
-    }
-
-    /// `-?digits(.digits)?` with at most 15 digits: both the digits and the power of ten are
-    /// exact doubles, so one division gives the correctly rounded value, as `parse` would.
-    /// Epoch times such as 1478293361.271 all take this path.
-    #[inline]
-    fn plain_decimal(self) -> Option<f64> {
-        const POW10: [f64; 16] = [
-            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-        ];
-        let (negative, digits) = match self.raw.split_first() {
-            Some((b'-', rest)) => (true, rest),
-            _ => (false, self.raw),
-        };
-        let mut mantissa: u64 = 0;
-        let mut count = 0usize;
-        let mut fraction: Option<usize> = None;
-        let mut digits = digits;
-        // Epoch seconds have ten digits before the point: the first eight are converted in
-        // one step rather than one multiply-add each.
-        if let Some(&eight) = digits.first_chunk::<8>() {
-            let x = u64::from_le_bytes(eight);
-            if search::all_digits(x) {
-                mantissa = eight_digits(x);
-                count = 8;
-                digits = &digits[8..];
-            }
-        }
-        for &c in digits {
-            match c {
-                b'0'..=b'9' => {
-                    mantissa = mantissa * 10 + u64::from(c - b'0');
-                    count += 1;
-                    if count > 15 {
-                        return None;
-                    }
-                    if let Some(f) = fraction.as_mut() {
-                        *f += 1;
-                    }
-                }
-                b'.' => fraction = Some(0),
-                _ => return None,
-            }
-        }
-        let v = mantissa as f64 / POW10[fraction.unwrap_or(0)];
-        Some(if negative { -v } else { v })
-    }
-}
-
-/// The value of eight ASCII digits read as a little-endian word (the first digit in the lowest
-/// byte): pairs, then fours, then all eight, three multiplications in all.
-#[inline(always)]
-fn eight_digits(x: u64) -> u64 {
-    let x = x - 0x3030_3030_3030_3030;
-    // Each byte pair's low byte becomes 10 * first + second.
-    let x = x.wrapping_mul(10) + (x >> 8);
-    const PAIRS: u64 = 0x0000_00FF_0000_00FF;
-    let fours = (x & PAIRS).wrapping_mul(100 + (1_000_000 << 32));
-    let twos = ((x >> 16) & PAIRS).wrapping_mul(1 + (10_000 << 32));
-    (fours.wrapping_add(twos)) >> 32
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -386,19 +307,35 @@ impl<'a> Scanner<'a> {
         Ok(v)
     }
 
-    /// Reads a number; the cursor is on its first byte.
+    /// Reads a number; the cursor is on its first byte. `plain` is left false: see
+    /// [`Scanner::decimal`].
     pub fn number(&mut self) -> Result<Num<'a>, Stop> {
+        self.number_with::<false>()
+    }
+
+    /// Reads a number like [`Scanner::number`], also finding whether it is plain and where
+    /// its integer part ends, for a value that will be compared or converted. Kept apart:
+    /// most numbers are only checked, and the extra work slowed every one of them.
+    pub fn decimal(&mut self) -> Result<Num<'a>, Stop> {
+        self.number_with::<true>()
+    }
+
+    fn number_with<const DETAIL: bool>(&mut self) -> Result<Num<'a>, Stop> {
         let start = self.i;
         let b = self.b;
         let mut integer = true;
-        if b.get(self.i) == Some(&b'-') {
-            self.i += 1;
-        }
+        let negative = b.get(self.i) == Some(&b'-');
+        self.i += usize::from(negative);
         match b.get(self.i) {
             Some(b'0') => self.i += 1,
             Some(b'1'..=b'9') => self.digits(),
             _ => return self.err("invalid number"),
         }
+        let point = if DETAIL {
+            u32::try_from(self.i - start).unwrap_or(u32::MAX)
+        } else {
+            0
+        };
         if b.get(self.i) == Some(&b'.') {
             integer = false;
             self.i += 1;
@@ -407,8 +344,12 @@ impl<'a> Scanner<'a> {
             }
             self.digits();
         }
+        // Digits, without the sign and the point.
+        let digits = self.i - start - usize::from(negative) - usize::from(!integer);
+        let mut plain = DETAIL && digits <= 15;
         if matches!(b.get(self.i), Some(b'e' | b'E')) {
             integer = false;
+            plain = false;
             self.i += 1;
             if matches!(b.get(self.i), Some(b'+' | b'-')) {
                 self.i += 1;
@@ -421,6 +362,8 @@ impl<'a> Scanner<'a> {
         Ok(Num {
             raw: &b[start..self.i],
             integer,
+            plain,
+            point,
             start,
         })
     }

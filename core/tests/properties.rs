@@ -285,3 +285,34 @@ proptest! {
 fn the_mutation_table_covers_every_index_used_above() {
     assert_eq!(mutations().len(), 26);
 }
+
+#[test]
+fn times_compare_by_value_whatever_their_form() {
+    // (start, end, whether end is before start). Plain decimals compare by their text, others
+    // as doubles; mixed pairs and equal doubles from different texts must agree with doubles.
+    let cases = [
+        ("1.50", "1.5", false),
+        ("1.5", "1.50", false),
+        ("2", "2.0", false),
+        ("10", "9.99", true),
+        ("9.99", "10", false),
+        ("0.5", "0", true),
+        ("1700000000.4575002", "1700000000.457", true),
+        ("1700000000.457", "1700000000.4575002", false),
+        ("1.5e9", "1500000001", false),
+        ("1500000001", "1.5e9", true),
+        ("1700000000.1", "1700000000.10000000001", false),
+        ("1700000000.10000000001", "1700000000.1", false),
+    ];
+    for (start, end, before) in cases {
+        let doc = format!(
+            r#"{{"name":"n","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","start_time":{start},"end_time":{end}}}"#
+        );
+        let found = codes(&doc);
+        assert_eq!(
+            found.contains(&Code::TimeOrder),
+            before,
+            "{start} {end}: {found:?}"
+        );
+    }
+}

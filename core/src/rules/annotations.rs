@@ -69,8 +69,9 @@ impl<'a> Validator<'a, '_> {
                     }
                 }
                 Kind::Number => {
-                    let n = self.s.number()?;
-                    if n.to_f64().is_none() {
+                    let n = self.s.decimal()?;
+                    // A plain number is a finite double; only others need converting.
+                    if !n.plain && n.to_f64().is_none() {
                         let msg = format!(
                             "{} is outside the range of a double",
                             String::from_utf8_lossy(n.raw)

@@ -4,11 +4,12 @@
 
 use super::fields::Spec;
 use super::ids::{id16, trace_id, HexForm};
+use super::times::Time;
 use crate::codes::Code;
 use crate::limits::MAX_NAME_CHARS;
 use crate::outline::{EntityOutline, TextAt};
 use crate::path::Path;
-use crate::scan::{Kind, Num, Stop, Str};
+use crate::scan::{Kind, Stop, Str};
 use crate::validator::Validator;
 
 /// Documented `origin` values and those AWS's own SDKs and collector emit (spec 1.2).
@@ -114,7 +115,7 @@ impl Field {
 const MAX_PLACED: usize = 8;
 
 #[derive(Default)]
-struct Entity {
+struct Entity<'a> {
     seen: u32,
     has_id: bool,
     has_trace_id: bool,
@@ -122,7 +123,9 @@ struct Entity {
     has_name: bool,
     has_start: bool,
     has_end: bool,
-    // Also what the validator checks times, in_progress and type with.
+    start_time: Option<Time<'a>>,
+    end_time: Option<Time<'a>>,
+    // Also what the validator checks in_progress and type with.
     o: EntityOutline,
     // Placement depends on `type`, which may come last, so it is judged at the end.
     placed: [Option<(Field, usize)>; MAX_PLACED],
@@ -178,6 +181,8 @@ impl<'a> Validator<'a, '_> {
         self.finish(path, top, start, &e);
         if self.report.outlining {
             e.o.parent = (!top).then_some(outer as usize);
+            e.o.start_time = e.start_time.map(Time::value);
+            e.o.end_time = e.end_time.map(Time::value);
             if let Some(slot) = self.report.outline.get_mut(self.entity_index as usize) {
                 *slot = e.o;
             }
@@ -191,7 +196,7 @@ impl<'a> Validator<'a, '_> {
         p: &Path<'_, 'a>,
         f: Field,
         top: bool,
-        e: &mut Entity,
+        e: &mut Entity<'a>,
     ) -> Result<(), Stop> {
         match f {
             Field::Id => self.id(p, top, e),
@@ -218,12 +223,12 @@ impl<'a> Validator<'a, '_> {
             }
             Field::StartTime => {
                 e.has_start = true;
-                e.o.start_time = self.time(p, Code::StartTimeType)?;
+                e.start_time = self.time(p, Code::StartTimeType)?;
                 Ok(())
             }
             Field::EndTime => {
                 e.has_end = true;
-                e.o.end_time = self.time(p, Code::EndTimeType)?;
+                e.end_time = self.time(p, Code::EndTimeType)?;
                 Ok(())
             }
             Field::InProgress => match self.s.kind()? {
@@ -386,40 +391,6 @@ impl<'a> Validator<'a, '_> {
         Ok(Some(at(s)))
     }
 
-    /// A time in epoch seconds; returns its value when it is a finite number.
-    fn time(&mut self, p: &Path<'_, 'a>, code: Code) -> Result<Option<f64>, Stop> {
-        let kind = self.s.kind()?;
-        if kind != Kind::Number {
-            let offset = self.s.i;
-            self.s.skip()?;
-            self.emit(
-                code,
-                p,
-                None,
-                Some(offset),
-                format!("expected a number, found {}", kind.name()),
-            );
-            return Ok(None);
-        }
-        let n: Num<'a> = self.s.number()?;
-        let Some(v) = n.to_f64() else {
-            let msg = format!(
-                "{} is outside the range of a double",
-                String::from_utf8_lossy(n.raw)
-            );
-            self.emit(code, p, None, Some(n.start), msg);
-            return Ok(None);
-        };
-        if v <= 0.0 {
-            let msg = format!(
-                "{} is not a positive epoch time",
-                String::from_utf8_lossy(n.raw)
-            );
-            self.emit(Code::TimeRange, p, None, Some(n.start), msg);
-        }
-        Ok(Some(v))
-    }
-
     fn subsegments(&mut self, p: &Path<'_, 'a>) -> Result<(), Stop> {
         let kind = self.s.kind()?;
         if kind != Kind::Array {
@@ -465,7 +436,7 @@ impl<'a> Validator<'a, '_> {
         Ok(())
     }
 
-    fn finish(&mut self, path: &Path<'_, 'a>, top: bool, start: usize, e: &Entity) {
+    fn finish(&mut self, path: &Path<'_, 'a>, top: bool, start: usize, e: &Entity<'a>) {
         let subsegment = !top || e.o.subsegment_type;
         if top {
             self.report.independent_subsegment = e.o.subsegment_type;
@@ -507,8 +478,9 @@ impl<'a> Validator<'a, '_> {
                 "in_progress is true but end_time is set".into(),
             );
         }
-        if let (Some(s), Some(t)) = (e.o.start_time, e.o.end_time) {
-            if t < s {
+        if let (Some(start), Some(end)) = (e.start_time, e.end_time) {
+            if end.before(start) {
+                let (s, t) = (start.value(), end.value());
                 self.emit(
                     Code::TimeOrder,
                     path,

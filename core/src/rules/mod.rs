@@ -10,3 +10,4 @@ pub(crate) mod ids;
 mod metadata;
 mod names;
 mod sql;
+mod times;

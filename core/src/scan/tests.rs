@@ -54,14 +54,41 @@ fn numbers_off_the_fast_path_still_agree_with_parse() {
         "1e400",
         "-1234567.8",
     ] {
-        let n = Num {
-            raw: text.as_bytes(),
-            integer: !text.contains(['.', 'e', 'E']),
-            start: 0,
-        };
+        let n = num(text);
+        assert_eq!(n.integer, !text.contains(['.', 'e', 'E']), "{text}");
         let parsed = text.parse::<f64>().ok().filter(|v| v.is_finite());
         assert_eq!(n.to_f64(), parsed, "{text}");
     }
+}
+
+/// A number read by the scanner, so its fields are the scanner's.
+fn num(text: &str) -> Num<'_> {
+    let mut s = Scanner::new(text.as_bytes());
+    let n = s.decimal().expect(text);
+    assert_eq!(n.raw, text.as_bytes());
+    n
+}
+
+/// Plain decimals (no exponent, at most 15 digits), some with trailing zeros, some zero,
+/// many sharing their integer part, as epoch times do.
+fn plain_decimal() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![
+            Just(0u64),
+            Just(1_700_000_000u64),
+            0u64..1000,
+            0u64..10_000_000_000
+        ],
+        prop_oneof![Just(None), (0u64..1000, 1usize..5).prop_map(Some)],
+        any::<bool>(),
+    )
+        .prop_map(|(int, frac, neg)| {
+            let sign = if neg { "-" } else { "" };
+            match frac {
+                None => format!("{sign}{int}"),
+                Some((f, width)) => format!("{sign}{int}.{:0width$}", f % 10u64.pow(width as u32)),
+            }
+        })
 }
 
 fn scans(doc: &[u8]) -> bool {
@@ -91,7 +118,7 @@ proptest! {
     fn eight_digits_convert_in_one_step(n in 0u64..100_000_000) {
         let text = format!("{n:08}");
         let eight = text.as_bytes().first_chunk::<8>().copied().unwrap_or_default();
-        prop_assert_eq!(eight_digits(u64::from_le_bytes(eight)), n);
+        prop_assert_eq!(number::eight_digits(u64::from_le_bytes(eight)), n);
     }
 
     #[test]
@@ -100,8 +127,46 @@ proptest! {
             0 => format!("{}{int}", if neg { "-" } else { "" }),
             d => format!("{}{int}.{:0width$}", if neg { "-" } else { "" }, frac % 10u64.pow(d as u32), width = d),
         };
-        let n = Num { raw: text.as_bytes(), integer: digits == 0, start: 0 };
+        let n = num(&text);
+        prop_assert_eq!(n.integer, digits == 0);
         prop_assert_eq!(n.to_f64(), text.parse::<f64>().ok(), "{}", text);
+    }
+
+    #[test]
+    fn plain_numbers_compare_by_text_as_their_doubles_do((a, b) in plain_decimal().prop_flat_map(|a| {
+        // The second number is unrelated, or the first with trailing zeros, or the first
+        // with its last digit changed: the cases where text and value could part.
+        let zeros = if a.contains('.') { format!("{a}00") } else { format!("{a}.0") };
+        let mut bumped = a.clone().into_bytes();
+        if let Some(last) = bumped.last_mut() {
+            *last = if *last == b'9' { b'0' } else { *last + 1 };
+        }
+        let bumped = String::from_utf8(bumped).unwrap_or_default();
+        (Just(a), prop_oneof![plain_decimal(), Just(zeros), Just(bumped)])
+    })) {
+        let (x, y) = (num(&a), num(&b));
+        // The first is always plain; the second may have grown past 15 digits.
+        prop_assert!(x.plain, "{}", a);
+        let (fx, fy) = (a.parse::<f64>().unwrap(), b.parse::<f64>().unwrap());
+        prop_assert_eq!(x.plain_at_most_zero(), fx <= 0.0, "{}", a);
+        let expected = (y.plain && !a.starts_with('-') && !b.starts_with('-'))
+            .then(|| fx.total_cmp(&fy));
+        prop_assert_eq!(x.cmp_plain(y), expected, "{} {}", a, b);
+    }
+
+    #[test]
+    fn plain_means_no_exponent_and_at_most_15_digits(digits in 1usize..20, point in 0usize..20, exp: bool, neg: bool) {
+        let mut text: String = (0..digits).map(|i| char::from(b'1' + (i % 9) as u8)).collect();
+        if point > 0 && point < digits {
+            text.insert(point, '.');
+        }
+        if exp {
+            text.push_str("e3");
+        }
+        if neg {
+            text.insert(0, '-');
+        }
+        prop_assert_eq!(num(&text).plain, !exp && digits <= 15, "{}", text);
     }
 
     #[test]

@@ -1,0 +1,136 @@
+//! Numbers as they stand in the document: their value as a double, and the order of two of
+//! them, which epoch times need far more often than their values.
+
+use std::cmp::Ordering;
+
+/// A number as it stands in the document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Num<'a> {
+    pub raw: &'a [u8],
+    /// No fraction and no exponent.
+    pub integer: bool,
+    /// No exponent and at most 15 digits: an exact decimal that converts to a finite double.
+    /// Found only by `Scanner::decimal`; false otherwise.
+    pub plain: bool,
+    /// Where the integer part ends in `raw`: the offset of `.`, `e` or `E`, or the length.
+    /// Only read for plain numbers, whose integer part is short. (Four bytes keep `Num` at
+    /// the size it had before.)
+    pub point: u32,
+    pub start: usize,
+}
+
+impl Num<'_> {
+    /// The value as a double; `None` when it is out of range (`1e400`).
+    pub fn to_f64(self) -> Option<f64> {
+        if let Some(v) = self.plain_decimal() {
+            return Some(v);
+        }
+        // SAFETY: `number` accepted only ASCII digits, signs, '.', 'e' and 'E'.
+        let text = unsafe { std::str::from_utf8_unchecked(self.raw) };
+        let v: f64 = text.parse().ok()?;
+        v.is_finite().then_some(v)
+    }
+
+    /// `-?digits(.digits)?` with at most 15 digits: both the digits and the power of ten are
+    /// exact doubles, so one division gives the correctly rounded value, as `parse` would.
+    /// Epoch times such as 1478293361.271 all take this path.
+    #[inline]
+    fn plain_decimal(self) -> Option<f64> {
+        const POW10: [f64; 16] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        ];
+        let (negative, digits) = match self.raw.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, self.raw),
+        };
+        let mut mantissa: u64 = 0;
+        let mut count = 0usize;
+        let mut fraction: Option<usize> = None;
+        let mut digits = digits;
+        // Epoch seconds have ten digits before the point: the first eight are converted in
+        // one step rather than one multiply-add each.
+        if let Some(&eight) = digits.first_chunk::<8>() {
+            let x = u64::from_le_bytes(eight);
+            if super::search::all_digits(x) {
+                mantissa = eight_digits(x);
+                count = 8;
+                digits = &digits[8..];
+            }
+        }
+        for &c in digits {
+            match c {
+                b'0'..=b'9' => {
+                    mantissa = mantissa * 10 + u64::from(c - b'0');
+                    count += 1;
+                    if count > 15 {
+                        return None;
+                    }
+                    if let Some(f) = fraction.as_mut() {
+                        *f += 1;
+                    }
+                }
+                b'.' => fraction = Some(0),
+                _ => return None,
+            }
+        }
+        let v = mantissa as f64 / POW10[fraction.unwrap_or(0)];
+        Some(if negative { -v } else { v })
+    }
+}
+
+/// The value of eight ASCII digits read as a little-endian word (the first digit in the lowest
+/// byte): pairs, then fours, then all eight, three multiplications in all.
+#[inline(always)]
+pub(super) fn eight_digits(x: u64) -> u64 {
+    let x = x - 0x3030_3030_3030_3030;
+    // Each byte pair's low byte becomes 10 * first + second.
+    let x = x.wrapping_mul(10) + (x >> 8);
+    const PAIRS: u64 = 0x0000_00FF_0000_00FF;
+    let fours = (x & PAIRS).wrapping_mul(100 + (1_000_000 << 32));
+    let twos = ((x >> 16) & PAIRS).wrapping_mul(1 + (10_000 << 32));
+    (fours.wrapping_add(twos)) >> 32
+}
+
+impl Num<'_> {
+    /// For a plain number: whether its value is at most zero (a minus sign, or every digit 0).
+    pub fn plain_at_most_zero(self) -> bool {
+        match self.raw.first() {
+            Some(b'-') => true,
+            Some(b'0') => self.raw.iter().all(|&c| c == b'0' || c == b'.'),
+            _ => false,
+        }
+    }
+
+    /// The order of two plain, non-negative numbers by value, read from their text; `None` for
+    /// any others. Distinct decimals of at most 15 digits convert to distinct doubles in the
+    /// same order, so this is also the order of their doubles, without converting them.
+    pub fn cmp_plain(self, other: Num<'_>) -> Option<Ordering> {
+        let signed = |n: &Num<'_>| n.raw.first() == Some(&b'-');
+        if !self.plain || !other.plain || signed(&self) || signed(&other) {
+            return None;
+        }
+        // JSON has no leading zeros but a lone 0, so a longer integer part is a larger number;
+        // with integer parts of one length, the texts compare byte by byte once trailing
+        // fraction zeros are dropped ("1.50" is "1.5", "2.0" is "2").
+        Some(
+            self.point
+                .cmp(&other.point)
+                .then_with(|| self.trimmed().cmp(other.trimmed())),
+        )
+    }
+
+    fn trimmed(&self) -> &[u8] {
+        let point = self.point as usize;
+        if point >= self.raw.len() {
+            return self.raw;
+        }
+        let mut end = self.raw.len();
+        while end > point + 1 && self.raw[end - 1] == b'0' {
+            end -= 1;
+        }
+        if end == point + 1 {
+            end = point;
+        }
+        &self.raw[..end]
+    }
+}
