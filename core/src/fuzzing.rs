@@ -34,6 +34,14 @@ pub fn validate_bytes(data: &[u8]) {
             let _ = t.text(data);
         }
     }
+    // UTF-8 is checked string by string while scanning; the verdict must still be that of a
+    // check of the whole document first (after the byte order mark, reported on its own).
+    let bad_utf8 = !data.starts_with(b"\xEF\xBB\xBF") && std::str::from_utf8(data).is_err();
+    assert_eq!(
+        report.codes().contains(&crate::Code::JsonUtf8),
+        bad_utf8,
+        "UTF-8 verdict differs from a whole-document check"
+    );
     let v = verdict(&report);
     let rejects = report
         .diagnostics
