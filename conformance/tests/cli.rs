@@ -332,3 +332,19 @@ fn serve_names_what_it_cannot_open() {
         "{stderr}"
     );
 }
+
+#[test]
+fn serve_latency_is_bounded() {
+    // The bound itself is tested at the limit in `faults`; here, that the command line and a
+    // scenario file both reach it.
+    // `--duration 1`: were the bound missing, serve would stop by itself and exit 0.
+    let serve = [&SERVE[..], &["--duration", "1"]].concat();
+    let limit = xray_conformance::serve::faults::MAX_LATENCY_MS;
+    let stderr = usage_error(&[&serve[..], &["--latency-ms", &(limit + 1).to_string()]].concat());
+    assert!(stderr.contains("latency"), "{stderr}");
+    let scenario = tmp("slow.toml");
+    std::fs::write(&scenario, format!("latency_ms = {}\n", limit + 1)).unwrap();
+    let scenario = scenario.to_string_lossy().into_owned();
+    let stderr = usage_error(&[&serve[..], &["--scenario", &scenario]].concat());
+    assert!(stderr.contains("latency"), "{stderr}");
+}

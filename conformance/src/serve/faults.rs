@@ -5,6 +5,11 @@
 
 use serde::Deserialize;
 
+/// The longest `latency_ms`: ten minutes, longer than any client waits for an answer (SDKs and
+/// the daemon give up within seconds). A larger figure is taken for a typo: 99999999999 would
+/// hold every answer for three years.
+pub const MAX_LATENCY_MS: u64 = 600_000;
+
 /// The fault plan. Calls are numbered from 1 in arrival order.
 #[derive(Debug, Clone, Default, Deserialize, clap::Args)]
 #[serde(deny_unknown_fields, default)]
@@ -75,6 +80,12 @@ impl Faults {
         if !(0.0..=1.0).contains(&self.throttle_rate) || !(0.0..=1.0).contains(&self.error_rate) {
             return Err("rates must be between 0 and 1".into());
         }
+        if self.latency_ms > MAX_LATENCY_MS {
+            return Err(format!(
+                "latency of {} ms: at most {MAX_LATENCY_MS} (ten minutes)",
+                self.latency_ms
+            ));
+        }
         if !matches!(
             self.throttle_type.as_str(),
             "ThrottledException" | "ThrottlingException"
@@ -116,7 +127,7 @@ impl Faults {
         if n <= self.throttle_first {
             return throttle;
         }
-        if n <= self.throttle_first + self.error_first {
+        if n <= self.throttle_first.saturating_add(self.error_first) {
             return CallFault::ServerError;
         }
         if self.throttle_rate > 0.0 && unit(self.seed, n, 1) < self.throttle_rate {
@@ -137,7 +148,11 @@ impl Faults {
     }
 
     pub fn is_active(&self) -> bool {
-        self.throttle_first + self.error_first + self.latency_ms + self.reset_first > 0
+        // Each on its own: their sum overflowed for counts near u64::MAX.
+        self.throttle_first > 0
+            || self.error_first > 0
+            || self.latency_ms > 0
+            || self.reset_first > 0
             || self.throttle_rate > 0.0
             || self.error_rate > 0.0
             || self.reject.is_some()
@@ -152,6 +167,39 @@ pub const INJECTED_MESSAGE: &str = "Trace Size Exceeded. Reduce the number of se
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latency_is_bounded_at_ten_minutes() {
+        let with = |latency_ms| Faults {
+            latency_ms,
+            throttle_type: "ThrottledException".into(),
+            ..Faults::default()
+        };
+        assert!(with(MAX_LATENCY_MS - 1).check().is_ok());
+        assert!(with(MAX_LATENCY_MS).check().is_ok());
+        let err = with(MAX_LATENCY_MS + 1).check().unwrap_err();
+        assert!(err.contains("600000"), "{err}");
+        assert!(with(u64::MAX).check().is_err());
+    }
+
+    #[test]
+    fn counts_near_the_largest_do_not_overflow() {
+        let f = Faults {
+            throttle_first: u64::MAX,
+            error_first: u64::MAX,
+            reset_first: 1,
+            throttle_type: "ThrottledException".into(),
+            ..Faults::default()
+        };
+        assert!(f.is_active());
+        assert!(matches!(f.call(u64::MAX), CallFault::Throttle { .. }));
+        let errors = Faults {
+            throttle_first: u64::MAX - 1,
+            error_first: u64::MAX,
+            ..f
+        };
+        assert_eq!(errors.call(u64::MAX), CallFault::ServerError);
+    }
 
     #[test]
     fn plans_are_ordered_and_reproducible() {
