@@ -250,6 +250,13 @@ pub fn main(args: BenchArgs) -> u8 {
             }
         }
         let (report, latencies) = run(&target, &args).await;
+        // Once the run has installed tokio's signal handler it stays for the process, so a
+        // Ctrl-C while the report is written (to a stalled pipe, or the .hgrm to a slow disk)
+        // was ignored. Now it ends the process.
+        tokio::spawn(async {
+            crate::wait_for_stop(None).await;
+            std::process::exit(exit::INTERRUPTED.into());
+        });
         match args.format {
             OutputFormat::Json => println!(
                 "{}",

@@ -301,3 +301,52 @@ async fn ctrl_c_ends_the_run_and_what_ran_is_reported() {
     assert!(count(&r["unsent_requests"]) <= 2, "{r}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted after"));
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_the_report_is_written_ends_the_process() {
+    use std::io::Write;
+    let s = serve(Faults::default()).await;
+    let url = format!("http://{}", s.http);
+    // A pipe that nobody reads, filled first, so the report's write blocks.
+    let (reader, mut filler) = std::io::pipe().unwrap();
+    let stdout = filler.try_clone().unwrap();
+    let fill = std::thread::spawn(move || filler.write_all(&vec![b'x'; 1 << 22]));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+        .args(["bench", "--endpoint", &url, "--duration", "1"])
+        .args(["--concurrency", "2", "--batch", "3", "--format", "json"])
+        .stdout(stdout)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let pid = child.id().to_string();
+    let waiter = tokio::task::spawn_blocking(move || {
+        let mut child = child;
+        child.wait()
+    });
+    // Once the 1 s run is over the process is stuck writing its report. SIGINT every half
+    // second (one may land during the run, which then also ends writing its report), for at
+    // most 20 s.
+    let mut status = None;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        if waiter.is_finished() {
+            status = Some(waiter.await.unwrap().unwrap());
+            break;
+        }
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status();
+    }
+    let stuck = status.is_none();
+    if stuck {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &pid])
+            .status();
+    }
+    drop(reader);
+    let _ = fill.join();
+    assert!(!stuck, "Ctrl-C did not end a process writing its report");
+    assert_eq!(status.and_then(|s| s.code()), Some(130));
+}
