@@ -203,10 +203,21 @@ impl<'a> Validator<'a, '_> {
         kind: Kind,
         expected: &str,
     ) -> Result<(), Stop> {
+        self.wrong_kind(path, kind, Code::FieldType, expected)
+    }
+
+    /// Emits `code` for a value of the wrong kind and skips it.
+    pub fn wrong_kind(
+        &mut self,
+        path: &Path<'_, 'a>,
+        kind: Kind,
+        code: Code,
+        expected: &str,
+    ) -> Result<(), Stop> {
         let offset = self.s.i;
         self.s.skip()?;
         let msg = format!("expected {expected}, found {}", kind.name());
-        self.emit(Code::FieldType, path, None, Some(offset), msg);
+        self.emit(code, path, None, Some(offset), msg);
         Ok(())
     }
 }

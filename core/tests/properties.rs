@@ -11,39 +11,78 @@ fn codes(doc: &str) -> Vec<Code> {
     validate(doc.as_bytes()).codes()
 }
 
-/// Writes JSON with keys in reverse order and generous whitespace.
-fn write_reversed(v: &Value, out: &mut String) {
+/// How `write` lays out JSON: separators, key order, and how strings are written.
+struct Layout {
+    open: &'static str,
+    close: &'static str,
+    open_array: &'static str,
+    close_array: &'static str,
+    member: &'static str,
+    colon: &'static str,
+    item: &'static str,
+    reversed: bool,
+    string: fn(&str, &mut String),
+}
+
+fn write(v: &Value, l: &Layout, out: &mut String) {
     match v {
         Value::Object(m) => {
-            out.push_str("{\n ");
-            for (i, (k, v)) in m.iter().rev().enumerate() {
+            out.push_str(l.open);
+            let members: Vec<_> = if l.reversed {
+                m.iter().rev().collect()
+            } else {
+                m.iter().collect()
+            };
+            for (i, (k, v)) in members.into_iter().enumerate() {
                 if i > 0 {
-                    out.push_str(" ,\r\n\t");
+                    out.push_str(l.member);
                 }
-                out.push_str(&serde_json::to_string(k).unwrap());
-                out.push_str(" : ");
-                write_reversed(v, out);
+                (l.string)(k, out);
+                out.push_str(l.colon);
+                write(v, l, out);
             }
-            out.push_str(" }");
+            out.push_str(l.close);
         }
         Value::Array(a) => {
-            out.push_str("[ ");
+            out.push_str(l.open_array);
             for (i, v) in a.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(" , ");
+                    out.push_str(l.item);
                 }
-                write_reversed(v, out);
+                write(v, l, out);
             }
-            out.push_str(" ]");
+            out.push_str(l.close_array);
         }
+        Value::String(s) => (l.string)(s, out),
         other => out.push_str(&other.to_string()),
     }
 }
 
-/// Writes JSON with every character of every key and string as a `\u` escape (a surrogate
-/// pair past U+FFFF), which any JSON reader must read as the same text.
-fn write_escaped(v: &Value, out: &mut String) {
-    fn string(s: &str, out: &mut String) {
+/// Keys in reverse order and generous whitespace.
+const REVERSED: Layout = Layout {
+    open: "{\n ",
+    close: " }",
+    open_array: "[ ",
+    close_array: " ]",
+    member: " ,\r\n\t",
+    colon: " : ",
+    item: " , ",
+    reversed: true,
+    string: |s, out| out.push_str(&serde_json::to_string(s).unwrap()),
+};
+
+/// Compact, with every character of every key and string as a `\u` escape (a surrogate pair
+/// past U+FFFF), which any JSON reader must read as the same text.
+const ESCAPED: Layout = Layout {
+    open: "{",
+    close: "}",
+    open_array: "[",
+    close_array: "]",
+    member: ",",
+    colon: ":",
+    item: ",",
+    reversed: false,
+    string: |s, out| {
         out.push('"');
         for c in s.chars() {
             let mut units = [0u16; 2];
@@ -52,34 +91,8 @@ fn write_escaped(v: &Value, out: &mut String) {
             }
         }
         out.push('"');
-    }
-    match v {
-        Value::Object(m) => {
-            out.push('{');
-            for (i, (k, v)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                string(k, out);
-                out.push(':');
-                write_escaped(v, out);
-            }
-            out.push('}');
-        }
-        Value::Array(a) => {
-            out.push('[');
-            for (i, v) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_escaped(v, out);
-            }
-            out.push(']');
-        }
-        Value::String(s) => string(s, out),
-        other => out.push_str(&other.to_string()),
-    }
-}
+    },
+};
 
 fn add_unknown_keys(v: &mut Value) {
     if let Value::Object(m) = v {
@@ -244,7 +257,7 @@ proptest! {
         let before = codes(&v.to_string());
         add_unknown_keys(&mut v);
         let mut shuffled = String::new();
-        write_reversed(&v, &mut shuffled);
+        write(&v, &REVERSED, &mut shuffled);
         prop_assert_eq!(codes(&shuffled), before);
     }
 
@@ -257,7 +270,7 @@ proptest! {
             mutate(v.as_object_mut().unwrap());
         }
         let mut escaped = String::new();
-        write_escaped(&v, &mut escaped);
+        write(&v, &ESCAPED, &mut escaped);
         prop_assert_eq!(codes(&escaped), codes(&v.to_string()), "{}", escaped);
     }
 

@@ -280,7 +280,7 @@ impl<'a> Validator<'a, '_> {
                 if top {
                     self.report.set_id(None);
                 }
-                self.not_a_string(p, kind, Code::IdFormat)
+                self.wrong_kind(p, kind, Code::IdFormat, "a string")
             }
         }
     }
@@ -300,7 +300,7 @@ impl<'a> Validator<'a, '_> {
                 self.hex_form(p, s, code, form, what);
                 Ok(Some(at(s)))
             }
-            kind => self.not_a_string(p, kind, code).map(|()| None),
+            kind => self.wrong_kind(p, kind, code, "a string").map(|()| None),
         }
     }
 
@@ -330,19 +330,6 @@ impl<'a> Validator<'a, '_> {
         }
     }
 
-    fn not_a_string(&mut self, p: &Path<'_, 'a>, kind: Kind, code: Code) -> Result<(), Stop> {
-        let offset = self.s.i;
-        self.s.skip()?;
-        self.emit(
-            code,
-            p,
-            None,
-            Some(offset),
-            format!("expected a string, found {}", kind.name()),
-        );
-        Ok(())
-    }
-
     fn kind_of(&mut self, p: &Path<'_, 'a>, e: &mut Entity) -> Result<(), Stop> {
         match self.s.kind()? {
             Kind::String => {
@@ -364,7 +351,9 @@ impl<'a> Validator<'a, '_> {
     fn name(&mut self, p: &Path<'_, 'a>) -> Result<Option<TextAt>, Stop> {
         let kind = self.s.kind()?;
         if kind != Kind::String {
-            return self.not_a_string(p, kind, Code::NameType).map(|()| None);
+            return self
+                .wrong_kind(p, kind, Code::NameType, "a string")
+                .map(|()| None);
         }
         let s = self.s.string()?;
         let check = super::names::check(self.text(s));

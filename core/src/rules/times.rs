@@ -39,16 +39,7 @@ impl<'a> Validator<'a, '_> {
     pub(crate) fn time(&mut self, p: &Path<'_, 'a>, code: Code) -> Result<Option<Time<'a>>, Stop> {
         let kind = self.s.kind()?;
         if kind != Kind::Number {
-            let offset = self.s.i;
-            self.s.skip()?;
-            self.emit(
-                code,
-                p,
-                None,
-                Some(offset),
-                format!("expected a number, found {}", kind.name()),
-            );
-            return Ok(None);
+            return self.wrong_kind(p, kind, code, "a number").map(|()| None);
         }
         let n: Num<'a> = self.s.decimal()?;
         let (time, at_most_zero) = if n.plain {
