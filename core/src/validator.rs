@@ -38,9 +38,9 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
     };
     let result = v.document();
     let lone = std::mem::take(&mut v.s.lone_surrogates);
-    // The scan checks strings as UTF-8 as it reads them and stops at the first bad one. Bad
-    // UTF-8 anywhere outranks a syntax error, as if the whole document had been checked
-    // first; a scan that ends without error read only valid UTF-8.
+    // The scan checks UTF-8 from the first non-ASCII byte in a string on, and stops if it is
+    // bad. Bad UTF-8 anywhere outranks a syntax error, as if the whole document had been
+    // checked first; a scan that ends without error read only valid UTF-8.
     if result.is_err() {
         if let Err(e) = simdutf8::compat::from_utf8(doc) {
             let offset = e.valid_up_to();
