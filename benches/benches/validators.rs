@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use xray_benches::peers::{self, Schema};
-use xray_benches::{bytes, corpus, LARGE_BYTES, MEDIUM_BYTES, SMALL_BYTES};
+use xray_benches::{bytes, corpus, non_ascii, LARGE_BYTES, MEDIUM_BYTES, SMALL_BYTES};
 use xray_segment::Report;
 
 fn validators(c: &mut Criterion) {
@@ -14,6 +14,7 @@ fn validators(c: &mut Criterion) {
         ("1KB", corpus(SMALL_BYTES, 42)),
         ("8KB", corpus(MEDIUM_BYTES, 42)),
         ("60KB", corpus(LARGE_BYTES, 42)),
+        ("1KB-non-ASCII", non_ascii(&corpus(SMALL_BYTES, 42))),
         ("fixtures", peers::fixture_documents()),
     ];
     for (label, docs) in &corpora {

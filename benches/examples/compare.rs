@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use xray_benches::peers::{self, Schema};
-use xray_benches::{bytes, corpus, LARGE_BYTES, MEDIUM_BYTES, SMALL_BYTES};
+use xray_benches::{bytes, corpus, non_ascii, LARGE_BYTES, MEDIUM_BYTES, SMALL_BYTES};
 use xray_segment::request::process;
 
 type Run<'a> = Box<dyn FnMut(&[Vec<u8>]) -> usize + 'a>;
@@ -27,6 +27,7 @@ fn main() {
         ("~1 KB", corpus(SMALL_BYTES, 42)),
         ("~8 KB", corpus(MEDIUM_BYTES, 42)),
         ("~60 KB", corpus(LARGE_BYTES, 42)),
+        ("~1 KB non-ASCII", non_ascii(&corpus(SMALL_BYTES, 42))),
         ("fixtures", peers::fixture_documents()),
     ];
     let mut report = xray_segment::Report::default();
@@ -126,7 +127,7 @@ fn main() {
         row("serde_json"),
         row("jsonschema"),
     );
-    for ci in 0..3 {
+    for ci in 0..4 {
         println!(
             "{}: ours = {:.2} x floor, {:.2} x SIMD floor, {:.1} x serde_json Value, {:.1} x jsonschema; SIMD floor = {:.1} x Value",
             corpora[ci].0,

@@ -144,6 +144,46 @@ pub fn corpus(target: usize, seed: u64) -> Vec<Vec<u8>> {
     out
 }
 
+/// String values whose form a rule checks: kept as they are by `non_ascii`.
+const FORMED: &[&str] = &[
+    "id",
+    "trace_id",
+    "parent_id",
+    "origin",
+    "namespace",
+    "preparation",
+    "type",
+];
+
+/// The corpus with every other string value prefixed with Japanese text: UTF-8 is checked as
+/// strings are read, so non-ASCII text has a cost of its own to measure. Keys stay ASCII.
+pub fn non_ascii(corpus: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    match x {
+                        Value::String(s) if !FORMED.contains(&k.as_str()) => {
+                            *s = format!("日本語のテキスト{s}")
+                        }
+                        _ => walk(x),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    corpus
+        .iter()
+        .map(|d| {
+            let mut v: Value = serde_json::from_slice(d).unwrap_or_default();
+            walk(&mut v);
+            serde_json::to_vec(&v).unwrap_or_default()
+        })
+        .collect()
+}
+
 pub fn bytes(corpus: &[Vec<u8>]) -> u64 {
     corpus.iter().map(|d| d.len() as u64).sum()
 }
@@ -168,5 +208,16 @@ mod tests {
             }
         }
         assert_eq!(corpus(SMALL_BYTES, 3), corpus(SMALL_BYTES, 3));
+    }
+
+    #[test]
+    fn the_non_ascii_corpus_is_valid_and_mostly_non_ascii() {
+        let docs = non_ascii(&corpus(SMALL_BYTES, 3)[..20]);
+        for d in &docs {
+            let report = xray_segment::validate(d);
+            assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+            let high = d.iter().filter(|&&b| b >= 0x80).count();
+            assert!(high * 4 > d.len(), "{high} of {} bytes", d.len());
+        }
     }
 }

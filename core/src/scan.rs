@@ -161,6 +161,10 @@ impl<'a> Scanner<'a> {
                 Some(0x80..) => {
                     self.i = i;
                     i = self.multibyte()?;
+                    // Most often the string's end: no second search from there.
+                    if b.get(i) == Some(&b'"') {
+                        return Ok(self.closed(start, i, escaped));
+                    }
                 }
                 Some(b'\\') => {
                     escaped = true;
