@@ -1,18 +1,28 @@
 //! Runs one workload many times, for a profiler (`perf record` or callgrind).
-//! Run: profile [validate|request|floor|sonic-floor] [SIZE_BYTES] [ROUNDS], e.g.
-//! `profile request 1000 200`. The two floors run the syntax-only peers of `compare`, so a
+//! Run: profile [validate|request|floor|sonic-floor] [SIZE_BYTES|fixtures|FILE] [ROUNDS], e.g.
+//! `profile request 1000 200`: a generated corpus, the fixture documents, or one document. The two floors run the syntax-only peers of `compare`, so a
 //! profile of ours can be set beside theirs.
 use xray_segment::request::process;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map(String::as_str).unwrap_or("validate");
-    let size = args
-        .get(2)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(xray_benches::MEDIUM_BYTES);
     let rounds: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(200);
-    let docs = xray_benches::corpus(size, 42);
+    let docs = match args.get(2).map(String::as_str) {
+        Some("fixtures") => xray_benches::peers::fixture_documents(),
+        Some(file) if std::path::Path::new(file).is_file() => match std::fs::read(file) {
+            Ok(doc) => vec![doc],
+            Err(e) => {
+                eprintln!("error: cannot read {file}: {e}");
+                std::process::exit(1);
+            }
+        },
+        size => xray_benches::corpus(
+            size.and_then(|a| a.parse().ok())
+                .unwrap_or(xray_benches::MEDIUM_BYTES),
+            42,
+        ),
+    };
     let mut ok = 0;
     match what {
         "request" => {
