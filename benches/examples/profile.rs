@@ -1,6 +1,7 @@
 //! Runs one workload many times, for a profiler (`perf record` or callgrind).
-//! Run: profile [validate|request|floor|sonic-floor] [SIZE_BYTES|fixtures|FILE] [ROUNDS], e.g.
-//! `profile request 1000 200`: a generated corpus, the fixture documents, or one document. The two floors run the syntax-only peers of `compare`, so a
+//! Run: profile [validate|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|FILE] [ROUNDS], e.g.
+//! `profile request 1000 200`: a generated corpus, the ~1 KB one made non-ASCII, the fixture
+//! documents, or one document. The two floors run the syntax-only peers of `compare`, so a
 //! profile of ours can be set beside theirs.
 use xray_segment::request::process;
 
@@ -9,6 +10,9 @@ fn main() {
     let what = args.get(1).map(String::as_str).unwrap_or("validate");
     let rounds: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(200);
     let docs = match args.get(2).map(String::as_str) {
+        Some("non-ascii") => {
+            xray_benches::non_ascii(&xray_benches::corpus(xray_benches::SMALL_BYTES, 42))
+        }
         Some("fixtures") => xray_benches::peers::fixture_documents(),
         Some(file) if std::path::Path::new(file).is_file() => match std::fs::read(file) {
             Ok(doc) => vec![doc],
