@@ -11,9 +11,12 @@ mod search;
 mod unescape;
 
 pub(crate) use number::Num;
-use search::{copy_to_stop, decode_short_escapes, find_stop, skip_digits};
+use search::{copy_to_stop, decode_short_escapes, find_stop, skip_digits, skip_whitespace};
 pub(crate) use unescape::unescape_into;
 use unescape::{decode_escape, SHORT_ESCAPES};
+
+/// Whitespace bytes skipped one at a time before a run is skipped sixteen at a time.
+const SHORT_WHITESPACE: usize = 16;
 
 /// Why scanning stopped early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,9 +116,15 @@ impl<'a> Scanner<'a> {
     }
 
     fn peek_after_ws(&mut self) -> Option<u8> {
+        // Most runs are short (a space after a colon, a newline and indentation): a byte at a
+        // time, then sixteen at a time once a run is long.
+        let start = self.i;
         while let Some(&c) = self.b.get(self.i) {
             if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
                 self.i += 1;
+                if self.i - start == SHORT_WHITESPACE {
+                    self.i = skip_whitespace(self.b, self.i);
+                }
             } else {
                 return Some(c);
             }

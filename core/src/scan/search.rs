@@ -192,6 +192,35 @@ pub(super) fn decode_short_escapes(_b: &[u8], i: usize, _out: &mut Vec<u8>) -> u
     i
 }
 
+/// The index of the first byte at or after `i` that is not JSON whitespace, or `b.len()`.
+/// Sixteen bytes per step: pretty-printed documents have runs of indentation, and a document
+/// may be padded with whitespace up to the size limit.
+#[inline(never)]
+pub(super) fn skip_whitespace(b: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    while i + 16 <= b.len() {
+        use std::arch::x86_64::*;
+        // SAFETY: the load reads 16 bytes inside `b` (i + 16 <= len); SSE2 is part of x86_64.
+        let blank = unsafe {
+            let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
+            let is = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
+            let ws = _mm_or_si128(
+                _mm_or_si128(is(b' '), is(b'\n')),
+                _mm_or_si128(is(b'\r'), is(b'\t')),
+            );
+            _mm_movemask_epi8(ws) as u32
+        };
+        if blank != 0xFFFF {
+            return i + blank.trailing_ones() as usize;
+        }
+        i += 16;
+    }
+    while matches!(b.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
 /// A bit set in each byte of `x` that is not an ASCII digit, and in no byte before the first
 /// such: a digit byte is 0x30..=0x39, high nibble 3, and still 3 after adding 6. A carry out
 /// of a byte only comes from a non-digit and only reaches later bytes.
@@ -249,6 +278,18 @@ mod tests {
             let start = start.min(b.len());
             let expected = start + b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
             prop_assert_eq!(skip_digits(&b, start), expected);
+        }
+
+        #[test]
+        fn whitespace_skipping_agrees_with_the_byte_loop(b in proptest::collection::vec(prop_oneof![
+            // Mostly whitespace, so that runs span whole 16-byte blocks.
+            30 => proptest::sample::select(b" \n\r\t".to_vec()),
+            1 => proptest::sample::select(vec![0x0bu8, 0x0c, 0xa0, 0x00]),
+            1 => any::<u8>(),
+        ], 0..80), start in 0usize..80) {
+            let start = start.min(b.len());
+            let expected = start + b[start..].iter().take_while(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t')).count();
+            prop_assert_eq!(skip_whitespace(&b, start), expected);
         }
 
         #[test]

@@ -3,6 +3,21 @@
 use super::*;
 use proptest::prelude::*;
 
+/// Whitespace between tokens: mostly none or little, sometimes a run around the length where
+/// the scanner starts skipping sixteen bytes at a time, or well past it.
+fn whitespace() -> impl Strategy<Value = String> + Clone {
+    let run = |n: usize| Just(" \n\t\r".chars().cycle().take(n).collect::<String>());
+    prop_oneof![
+        4 => Just(String::new()),
+        2 => Just(" ".to_string()),
+        2 => Just("\n\t".to_string()),
+        1 => run(SHORT_WHITESPACE - 1),
+        1 => run(SHORT_WHITESPACE),
+        1 => run(SHORT_WHITESPACE + 1),
+        1 => run(3 * SHORT_WHITESPACE + 5),
+    ]
+}
+
 /// JSON texts of objects, arrays, strings and numbers, compact or spaced.
 fn json_text() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
@@ -11,7 +26,7 @@ fn json_text() -> impl Strategy<Value = String> {
         Just("true".to_string())
     ];
     leaf.prop_recursive(4, 32, 4, |inner| {
-        let ws = prop_oneof![Just(""), Just(""), Just(" "), Just("\n\t")];
+        let ws = whitespace();
         prop_oneof![
             (
                 proptest::collection::vec((inner.clone(), ws.clone()), 0..4),
