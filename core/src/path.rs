@@ -2,6 +2,8 @@
 //! stack, so nothing is allocated until a diagnostic needs its pointer.
 
 use crate::scan::{unescape_into, Kind, Scanner, Str};
+use crate::validator::decoded;
+use std::fmt::Write;
 
 #[derive(Clone, Copy)]
 pub(crate) enum Path<'p, 'a> {
@@ -13,40 +15,44 @@ pub(crate) enum Path<'p, 'a> {
 impl Path<'_, '_> {
     /// The RFC 6901 pointer, with `field` appended when given (for a missing member).
     pub fn render(&self, field: Option<&str>) -> String {
-        let mut segments: Vec<String> = Vec::new();
-        let mut at = self;
-        loop {
-            match at {
-                Path::Root => break,
-                Path::Key(parent, key) => {
-                    let mut s = String::new();
-                    unescape_into(key.raw, &mut s);
-                    segments.push(s);
-                    at = parent;
-                }
-                Path::Index(parent, i) => {
-                    segments.push(i.to_string());
-                    at = parent;
-                }
-            }
-        }
         let mut out = String::new();
-        for seg in segments.iter().rev().map(String::as_str).chain(field) {
+        let mut scratch = String::new();
+        self.render_into(&mut out, &mut scratch);
+        if let Some(field) = field {
             out.push('/');
-            push_escaped(&mut out, seg);
+            push_escaped(&mut out, field);
         }
         out
     }
-}
 
-fn push_escaped(out: &mut String, seg: &str) {
-    for c in seg.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
+    /// Appends the pointer, root first. Recursion is bounded by the scanner's depth limit.
+    fn render_into(&self, out: &mut String, scratch: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Key(parent, key) => {
+                parent.render_into(out, scratch);
+                out.push('/');
+                push_escaped(out, decoded(*key, scratch));
+            }
+            Path::Index(parent, i) => {
+                parent.render_into(out, scratch);
+                out.push('/');
+                // Writing to a String cannot fail.
+                let _ = write!(out, "{i}");
+            }
         }
     }
+}
+
+/// Appends `seg` with `~` and `/` escaped, copying the runs between them whole.
+fn push_escaped(out: &mut String, seg: &str) {
+    let mut rest = seg;
+    while let Some(at) = rest.bytes().position(|b| b == b'~' || b == b'/') {
+        out.push_str(&rest[..at]);
+        out.push_str(if rest.as_bytes()[at] == b'~' { "~0" } else { "~1" });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// The pointer to the innermost value that starts at or contains `target`, for diagnostics
@@ -95,5 +101,27 @@ pub(crate) fn pointer_to(doc: &[u8], target: usize) -> String {
             }
             index += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_decode_keys_and_escape_tilde_and_slash() {
+        let text = br#""a~b/c~" "\u0078y/""#;
+        let mut s = Scanner::new(text);
+        let plain = s.string().unwrap();
+        s.ws();
+        let escaped = s.string().unwrap();
+        let root = Path::Root;
+        let first = Path::Key(&root, plain);
+        let item = Path::Index(&first, 12);
+        let last = Path::Key(&item, escaped);
+        assert_eq!(last.render(None), "/a~0b~1c~0/12/xy~1");
+        assert_eq!(last.render(Some("n/~m")), "/a~0b~1c~0/12/xy~1/n~1~0m");
+        assert_eq!(root.render(None), "");
+        assert_eq!(root.render(Some("")), "/");
     }
 }
