@@ -49,7 +49,11 @@ fn push_escaped(out: &mut String, seg: &str) {
     let mut rest = seg;
     while let Some(at) = rest.bytes().position(|b| b == b'~' || b == b'/') {
         out.push_str(&rest[..at]);
-        out.push_str(if rest.as_bytes()[at] == b'~' { "~0" } else { "~1" });
+        out.push_str(if rest.as_bytes()[at] == b'~' {
+            "~0"
+        } else {
+            "~1"
+        });
         rest = &rest[at + 1..];
     }
     out.push_str(rest);
