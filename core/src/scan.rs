@@ -13,7 +13,7 @@ mod unescape;
 pub(crate) use number::Num;
 use search::{copy_to_stop, decode_short_escapes, find_stop, skip_digits, skip_whitespace};
 pub(crate) use unescape::unescape_into;
-use unescape::{decode_escape, SHORT_ESCAPES};
+use unescape::{decode_escape, HEX_DIGIT, SHORT_ESCAPES};
 
 /// Whitespace bytes skipped one at a time before a run is skipped sixteen at a time.
 const SHORT_WHITESPACE: usize = 16;
@@ -315,19 +315,29 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The four hex digits of a `\\u` escape; the cursor is on the first. Text sent with every
+    /// non-ASCII character escaped (as Python's `json.dumps` does by default) has one every six
+    /// bytes, so the digits are looked up together and checked with one test.
     fn hex4(&mut self) -> Result<u32, Stop> {
-        let mut v = 0u32;
-        for _ in 0..4 {
-            let d = match self.b.get(self.i) {
-                Some(&c @ b'0'..=b'9') => c - b'0',
-                Some(&c @ b'a'..=b'f') => c - b'a' + 10,
-                Some(&c @ b'A'..=b'F') => c - b'A' + 10,
-                _ => return self.err("invalid \\u escape"),
-            };
-            v = v * 16 + u32::from(d);
+        if let Some(&[a, b, c, d]) = self.b.get(self.i..self.i + 4) {
+            let [a, b, c, d] = [a, b, c, d].map(|x| HEX_DIGIT[x as usize]);
+            if (a | b | c | d) < 16 {
+                self.i += 4;
+                return Ok(u32::from(a) << 12
+                    | u32::from(b) << 8
+                    | u32::from(c) << 4
+                    | u32::from(d));
+            }
+        }
+        // The error's offset is the first byte that is not a hex digit.
+        while self
+            .b
+            .get(self.i)
+            .is_some_and(|&x| HEX_DIGIT[x as usize] < 16)
+        {
             self.i += 1;
         }
-        Ok(v)
+        self.err("invalid \\u escape")
     }
 
     /// Reads a number; the cursor is on its first byte. `plain` is left false: see

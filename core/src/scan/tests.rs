@@ -111,7 +111,62 @@ fn scans(doc: &[u8]) -> bool {
     s.skip().and_then(|()| s.end()).is_ok()
 }
 
+/// Where a string of `\\u` escapes must fail: the first byte after a `\\u` that is not one of
+/// its four hex digits. `None` when there is none, or a quote after the digits ends the string.
+fn first_bad_hex_digit(units: &[Vec<u8>]) -> Option<usize> {
+    // The opening quote.
+    let mut at = 1;
+    for unit in units {
+        at += 2;
+        for k in 0..4 {
+            if !unit.get(k).is_some_and(u8::is_ascii_hexdigit) {
+                return Some(at);
+            }
+            at += 1;
+        }
+        if unit[4..].contains(&b'"') {
+            return None;
+        }
+        at += unit.len() - 4;
+    }
+    None
+}
+
 proptest! {
+    #[test]
+    fn u_escapes_agree_with_serde_json_and_fail_at_the_first_bad_digit(
+        units in proptest::collection::vec(
+            // No first digit `d`, so no surrogates, which serde_json and the scanner treat apart.
+            (
+                proptest::sample::select(b"0123456789abcefABCEFg\"".to_vec()),
+                proptest::collection::vec(
+                    prop_oneof![
+                        6 => proptest::sample::select(b"0123456789abcdefABCDEF".to_vec()),
+                        1 => proptest::sample::select(b"gG/:@`\" xz".to_vec()),
+                    ],
+                    0..5,
+                ),
+            ).prop_map(|(first, rest)| [vec![first], rest].concat()),
+            1..4,
+        )
+    ) {
+        let mut doc = b"\"".to_vec();
+        for unit in &units {
+            doc.extend_from_slice(b"\\u");
+            doc.extend_from_slice(unit);
+        }
+        doc.push(b'"');
+        let serde = serde_json::from_slice::<serde::de::IgnoredAny>(&doc).is_ok();
+        let mut s = Scanner::new(&doc);
+        let read = s.string().and_then(|_| s.end());
+        let text = String::from_utf8_lossy(&doc);
+        prop_assert_eq!(read.is_ok(), serde, "{}", text);
+        if let Some(at) = first_bad_hex_digit(&units) {
+            let expected = Stop::Syntax { offset: at, message: "invalid \\u escape" };
+            prop_assert_eq!(read, Err(expected), "{}", text);
+        }
+    }
+
     #[test]
     fn syntax_agrees_with_serde_json(
         doc in json_text(),

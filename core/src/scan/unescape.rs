@@ -131,18 +131,32 @@ pub(super) fn decode_escape(raw: &[u8], mut i: usize, out: &mut Vec<u8>) -> usiz
     i
 }
 
-fn hex4(raw: &[u8], at: usize) -> u32 {
-    let mut v = 0;
-    for k in 0..4 {
-        let d = match raw.get(at + k) {
-            Some(&c @ b'0'..=b'9') => c - b'0',
-            Some(&c @ b'a'..=b'f') => c - b'a' + 10,
-            Some(&c @ b'A'..=b'F') => c - b'A' + 10,
-            _ => 0,
-        };
-        v = v * 16 + u32::from(d);
+/// Each byte's value as a hex digit, or `NOT_HEX` (16, so that ORing the four digits of an
+/// escape and comparing with 16 checks them all).
+pub(super) static HEX_DIGIT: [u8; 256] = {
+    let mut t = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-    v
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+const NOT_HEX: u8 = 16;
+
+/// The value of four hex digits at `raw[at..]`; a byte that is not one counts as 0 (only text
+/// the scanner did not check can hold one).
+fn hex4(raw: &[u8], at: usize) -> u32 {
+    (0..4).fold(0, |v, k| {
+        let d = raw.get(at + k).map_or(0, |&c| HEX_DIGIT[c as usize] & 0xF);
+        v * 16 + u32::from(d)
+    })
 }
 
 #[cfg(test)]
