@@ -195,6 +195,9 @@ pub(super) fn decode_short_escapes(_b: &[u8], i: usize, _out: &mut Vec<u8>) -> u
 /// The index of the first byte at or after `i` that is not JSON whitespace, or `b.len()`.
 /// Sixteen bytes per step: pretty-printed documents have runs of indentation, and a document
 /// may be padded with whitespace up to the size limit.
+// Cold: the call sits inside the scanner's whitespace loop, inlined at every token, and is
+// placed out of the way of compact documents, which never take it.
+#[cold]
 #[inline(never)]
 pub(super) fn skip_whitespace(b: &[u8], mut i: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
