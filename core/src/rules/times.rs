@@ -7,18 +7,20 @@ use crate::path::Path;
 use crate::scan::{Kind, Num, Stop};
 use crate::validator::Validator;
 
-/// A time that is a finite double: kept as its text when that is a plain decimal, which
-/// compares without converting (`Num::cmp_plain`); converted when read otherwise.
+/// A time that is a finite double: kept as its text when that is a decimal of at most 15
+/// digits, which compares without converting (`Num::cmp_plain`), or a longer decimal of at
+/// least 1, which compares exactly when far enough apart (`Decimal::cmp`); converted when
+/// read otherwise.
 #[derive(Clone, Copy)]
 pub(crate) enum Time<'a> {
     Text(Num<'a>),
     Double(f64),
 }
 
-impl Time<'_> {
+impl<'a> Time<'a> {
     pub fn value(self) -> f64 {
         match self {
-            // A plain number always converts; NaN is never reached.
+            // Decimals kept as text always convert; NaN is never reached.
             Time::Text(n) => n.to_f64().unwrap_or(f64::NAN),
             Time::Double(v) => v,
         }
@@ -28,6 +30,11 @@ impl Time<'_> {
         if let (Time::Text(a), Time::Text(b)) = (self, other) {
             if let Some(order) = a.cmp_plain(b) {
                 return order.is_lt();
+            }
+            if let (Some(a), Some(b)) = (a.exact(), b.exact()) {
+                if let Some(order) = a.cmp(b) {
+                    return order.is_lt();
+                }
             }
         }
         self.value() < other.value()
@@ -44,6 +51,8 @@ impl<'a> Validator<'a, '_> {
         let n: Num<'a> = self.s.decimal()?;
         let (time, at_most_zero) = if n.plain {
             (Time::Text(n), n.plain_at_most_zero())
+        } else if n.is_exact() {
+            (Time::Text(n), false)
         } else {
             let Some(v) = n.to_f64() else {
                 let msg = format!(
@@ -63,5 +72,82 @@ impl<'a> Validator<'a, '_> {
             self.emit(Code::TimeRange, p, None, Some(n.start), msg);
         }
         Ok(Some(time))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::codes::Code;
+    use crate::diagnostic::Report;
+    use crate::validator::validate_into;
+    use proptest::prelude::*;
+
+    /// Whether end is before start, and the two values, as the validator finds them in a
+    /// segment.
+    fn read(start: &str, end: &str) -> (bool, Option<f64>, Option<f64>) {
+        let doc = format!(
+            r#"{{"name":"n","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","start_time":{start},"end_time":{end}}}"#
+        );
+        let mut report = Report::outlining();
+        validate_into(doc.as_bytes(), &mut report);
+        let o = &report.outline()[0];
+        (
+            report.codes().contains(&Code::TimeOrder),
+            o.start_time,
+            o.end_time,
+        )
+    }
+
+    /// Decimals as SDKs write epoch times: up to 20 digits, most of them ten before the point.
+    fn decimal() -> impl Strategy<Value = String> {
+        let integer = prop_oneof![
+            3 => Just(1_700_000_000u64),
+            2 => 1u64..10_000_000_000,
+            1 => 0u64..1000,
+        ];
+        (integer, 0usize..11, any::<u64>()).prop_map(|(int, width, fraction)| match width {
+            0 => int.to_string(),
+            _ => format!("{int}.{:0width$}", fraction % 10u64.pow(width as u32)),
+        })
+    }
+
+    /// Another time near `a`: a digit longer, its last digit moved by one, or the same.
+    fn neighbour(a: String) -> impl Strategy<Value = (String, String)> {
+        let longer = if a.contains('.') {
+            format!("{a}7")
+        } else {
+            format!("{a}.7")
+        };
+        let mut bumped = a.clone().into_bytes();
+        if let Some(last) = bumped.last_mut() {
+            *last = if *last == b'9' { b'8' } else { *last + 1 };
+        }
+        let bumped = String::from_utf8(bumped).unwrap_or_default();
+        let b = prop_oneof![decimal(), Just(longer), Just(bumped), Just(a.clone())];
+        (Just(a), b)
+    }
+
+    proptest! {
+        #[test]
+        fn times_order_and_convert_as_their_doubles_do((a, b) in decimal().prop_flat_map(neighbour)) {
+            let (fa, fb) = (a.parse::<f64>().unwrap(), b.parse::<f64>().unwrap());
+            prop_assert_eq!(read(&a, &b), (fb < fa, Some(fa), Some(fb)), "{} {}", a, b);
+            prop_assert_eq!(read(&b, &a), (fa < fb, Some(fb), Some(fa)), "{} {}", b, a);
+        }
+    }
+
+    #[test]
+    fn decimals_too_close_for_their_digits_compare_as_doubles() {
+        // 7e-8 and 1e-8 apart, below a double's unit there (2^-22): the same double or
+        // neighbours, which only converting tells apart.
+        for (a, b) in [
+            ("1700000275.6634512", "1700000275.66345127"),
+            ("1700000275.66345121", "1700000275.66345122"),
+            ("1700000275.6634512", "1700000275.6634512000"),
+        ] {
+            let (fa, fb) = (a.parse::<f64>().unwrap(), b.parse::<f64>().unwrap());
+            assert_eq!(read(a, b).0, fb < fa, "{a} {b}");
+            assert_eq!(read(b, a).0, fa < fb, "{b} {a}");
+        }
     }
 }

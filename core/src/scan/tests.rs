@@ -282,3 +282,47 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn exact_means_at_least_one_without_exponent_within_the_digit_limits() {
+    // Every length up to two past each limit, every place of the point, every form.
+    for digits in 1..=number::MAX_EXACT_DIGITS + 2 {
+        for point in 1..=digits.min(number::MAX_EXACT_INTEGER_DIGITS + 2) {
+            for form in 0..8 {
+                let (exp, neg, zero) = (form & 1 != 0, form & 2 != 0, form & 4 != 0);
+                // JSON numbers have no leading zero but a lone one.
+                if zero && point > 1 {
+                    continue;
+                }
+                // Digits 1 to 9 and 0 in turn, so that no run of them is only zeros.
+                let mut text: String = (0..digits)
+                    .map(|i| char::from(b'0' + ((i + 1) % 10) as u8))
+                    .collect();
+                if zero {
+                    text.replace_range(..1, "0");
+                }
+                if point < digits {
+                    text.insert(point, '.');
+                }
+                if exp {
+                    text.push_str("e3");
+                }
+                if neg {
+                    text.insert(0, '-');
+                }
+                let expected = !exp
+                    && !neg
+                    && !zero
+                    && digits <= number::MAX_EXACT_DIGITS
+                    && point <= number::MAX_EXACT_INTEGER_DIGITS;
+                let exact = num(&text).exact();
+                assert_eq!(exact.is_some(), expected, "{text}");
+                if let Some(d) = exact {
+                    let plain: String = text.chars().filter(char::is_ascii_digit).collect();
+                    assert_eq!(d.digits.to_string(), plain, "{text}");
+                    assert_eq!(d.scale as usize, digits - point, "{text}");
+                }
+            }
+        }
+    }
+}
