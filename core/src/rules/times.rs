@@ -18,17 +18,17 @@ pub(crate) enum Time<'a> {
 }
 
 impl<'a> Time<'a> {
-    pub fn value(self) -> f64 {
+    pub fn value(&self) -> f64 {
         match self {
             // Decimals kept as text always convert; NaN is never reached.
             Time::Text(n) => n.to_f64().unwrap_or(f64::NAN),
-            Time::Double(v) => v,
+            Time::Double(v) => *v,
         }
     }
 
-    pub fn before(self, other: Time<'_>) -> bool {
+    pub fn before(&self, other: &Time<'_>) -> bool {
         if let (Time::Text(a), Time::Text(b)) = (self, other) {
-            if let Some(order) = a.cmp_plain(b) {
+            if let Some(order) = a.cmp_plain(*b) {
                 return order.is_lt();
             }
             if let (Some(a), Some(b)) = (a.exact(), b.exact()) {
@@ -42,11 +42,20 @@ impl<'a> Time<'a> {
 }
 
 impl<'a> Validator<'a, '_> {
-    /// A time in epoch seconds; returns it when its value is a finite double.
-    pub(crate) fn time(&mut self, p: &Path<'_, 'a>, code: Code) -> Result<Option<Time<'a>>, Stop> {
+    /// A time in epoch seconds; `out` becomes it when its value is a finite double, else
+    /// `None`. Written in place rather than returned: the returned `Option<Time>` was copied
+    /// in overlapping 16-byte pieces just after it was stored field by field, a
+    /// store-forwarding stall per time (perf annotate; about 2% of the validator's time).
+    pub(crate) fn time(
+        &mut self,
+        p: &Path<'_, 'a>,
+        code: Code,
+        out: &mut Option<Time<'a>>,
+    ) -> Result<(), Stop> {
+        *out = None;
         let kind = self.s.kind()?;
         if kind != Kind::Number {
-            return self.wrong_kind(p, kind, code, "a number").map(|()| None);
+            return self.wrong_kind(p, kind, code, "a number");
         }
         let n: Num<'a> = self.s.decimal()?;
         let (time, at_most_zero) = if n.plain {
@@ -60,7 +69,7 @@ impl<'a> Validator<'a, '_> {
                     String::from_utf8_lossy(n.raw)
                 );
                 self.emit(code, p, None, Some(n.start), msg);
-                return Ok(None);
+                return Ok(());
             };
             (Time::Double(v), v <= 0.0)
         };
@@ -71,7 +80,8 @@ impl<'a> Validator<'a, '_> {
             );
             self.emit(Code::TimeRange, p, None, Some(n.start), msg);
         }
-        Ok(Some(time))
+        *out = Some(time);
+        Ok(())
     }
 }
 
