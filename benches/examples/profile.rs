@@ -1,7 +1,7 @@
 //! Runs one workload many times, for a profiler (`perf record` or callgrind).
-//! Run: profile [validate|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|FILE] [ROUNDS], e.g.
-//! `profile request 1000 200`: a generated corpus, the ~1 KB one made non-ASCII, the fixture
-//! documents, or one document. The two floors run the syntax-only peers of `compare`, so a
+//! Run: profile [validate|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|FILE]
+//! [ROUNDS], e.g. `profile request 1000 200`: a generated corpus, the ~1 KB one made
+//! non-ASCII, the fixture documents, or one document. The two floors run the syntax-only peers of `compare`, so a
 //! profile of ours can be set beside theirs.
 use xray_segment::request::process;
 
