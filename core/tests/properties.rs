@@ -316,6 +316,11 @@ fn times_compare_by_value_whatever_their_form() {
         ("1500000001", "1.5e9", true),
         ("1700000000.1", "1700000000.10000000001", false),
         ("1700000000.10000000001", "1700000000.1", false),
+        // Long decimals whose texts are in order but whose doubles are equal (7e-8 and 1e-8
+        // apart, below a double's unit there): compared by their digits, they would be.
+        ("1700000275.66345127", "1700000275.6634512", false),
+        ("1700000275.66345122", "1700000275.66345121", false),
+        ("1700000275.6634512000", "1700000275.6634512", false),
     ];
     for (start, end, before) in cases {
         let doc = format!(
