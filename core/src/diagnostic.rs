@@ -1,6 +1,9 @@
 //! Diagnostics and the per-document report.
 
+use std::fmt::{self, Write};
+
 use crate::codes::{Code, Severity};
+use crate::limits::{MAX_DIAGNOSTICS, MAX_SPARE_STRINGS, MAX_SPARE_STRING_BYTES};
 use crate::outline::EntityOutline;
 
 /// One problem found in a document.
@@ -66,6 +69,45 @@ pub struct Report {
     best_reject: Option<crate::verdict::Rank>,
     pub(crate) outlining: bool,
     pub(crate) outline: Vec<EntityOutline>,
+    spare: Spare,
+}
+
+/// Buffers kept from one document to the next: a document with problems then costs no
+/// allocation per pointer and message once the report has seen a few.
+#[derive(Clone, Default)]
+struct Spare {
+    /// Strings of cleared diagnostics, written over by the next ones.
+    strings: Vec<String>,
+    /// The validator's buffer for decoding escaped strings.
+    scratch: String,
+}
+
+// Spare buffers are not part of what a report says.
+impl PartialEq for Spare {
+    fn eq(&self, _: &Spare) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Spare {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} spare strings", self.strings.len())
+    }
+}
+
+impl Spare {
+    /// Keeps `s` for reuse unless the pool is full or `s` holds more memory than a typical
+    /// diagnostic needs.
+    fn keep(&mut self, mut s: String) {
+        if self.strings.len() < MAX_SPARE_STRINGS && s.capacity() <= MAX_SPARE_STRING_BYTES {
+            s.clear();
+            self.strings.push(s);
+        }
+    }
+
+    fn take(&mut self) -> String {
+        self.strings.pop().unwrap_or_default()
+    }
 }
 
 impl Report {
@@ -113,29 +155,128 @@ impl Report {
     }
 
     /// Adds a diagnostic, keeping at most `MAX_DIAGNOSTICS` unless it is a rejection that
-    /// ranks before every kept one (and so decides the verdict).
-    pub(crate) fn push(&mut self, d: Diagnostic) {
-        let decides = d.severity() == Severity::Reject
-            && self
-                .best_reject
-                .is_none_or(|best| crate::verdict::rank(&d) < best);
+    /// ranks before every kept one (and so decides the verdict). The pointer and message are
+    /// written only for a diagnostic that is kept: `pointer` writes into its first string and
+    /// may decode escaped keys in the second.
+    pub(crate) fn add(
+        &mut self,
+        code: Code,
+        entity: (u16, u32),
+        offset: Option<usize>,
+        pointer: &dyn Fn(&mut String, &mut String),
+        message: fmt::Arguments<'_>,
+    ) {
+        let (entity_depth, entity_index) = entity;
+        let rank = crate::verdict::rank(code, entity_index);
+        let decides =
+            code.severity() == Severity::Reject && self.best_reject.is_none_or(|best| rank < best);
         if decides {
-            self.best_reject = Some(crate::verdict::rank(&d));
+            self.best_reject = Some(rank);
         }
-        if decides || self.diagnostics.len() < crate::limits::MAX_DIAGNOSTICS {
-            self.diagnostics.push(d);
-        } else {
+        if !decides && self.diagnostics.len() >= MAX_DIAGNOSTICS {
             self.omitted += 1;
+            return;
+        }
+        let mut p = self.spare.take();
+        let mut scratch = self.spare.take();
+        pointer(&mut p, &mut scratch);
+        self.spare.keep(scratch);
+        let mut m = self.spare.take();
+        // Writing to a String cannot fail.
+        let _ = m.write_fmt(message);
+        self.diagnostics.push(Diagnostic {
+            code,
+            pointer: p,
+            offset,
+            message: m,
+            entity_depth,
+            entity_index,
+        });
+    }
+
+    /// Empties the report, keeping its buffers for the next document.
+    pub fn clear(&mut self) {
+        self.forget();
+        self.bytes = 0;
+    }
+
+    /// The validator's decoding buffer, for one document.
+    pub(crate) fn take_scratch(&mut self) -> String {
+        std::mem::take(&mut self.spare.scratch)
+    }
+
+    /// Takes the decoding buffer back after a document, unless it grew large.
+    pub(crate) fn keep_scratch(&mut self, s: String) {
+        if s.capacity() <= MAX_SPARE_STRING_BYTES {
+            self.spare.scratch = s;
         }
     }
 
-    pub fn clear(&mut self) {
+    /// Moves the diagnostics' strings to the spare pool.
+    #[cold]
+    fn recycle(&mut self) {
+        for d in self.diagnostics.drain(..) {
+            self.spare.keep(d.pointer);
+            self.spare.keep(d.message);
+        }
+    }
+
+    /// Drops every diagnostic and the outline: what the rules found in a document that
+    /// turned out not to be JSON, or at the start of the next one.
+    pub(crate) fn forget(&mut self) {
         self.omitted = 0;
         self.best_reject = None;
-        self.diagnostics.clear();
-        self.set_id(None);
-        self.independent_subsegment = false;
-        self.bytes = 0;
+        if !self.diagnostics.is_empty() {
+            self.recycle();
+        }
         self.outline.clear();
+        self.independent_subsegment = false;
+        self.set_id(None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spare_pool_keeps_at_most_its_limit_of_strings() {
+        for n in [
+            MAX_SPARE_STRINGS - 1,
+            MAX_SPARE_STRINGS,
+            MAX_SPARE_STRINGS + 1,
+        ] {
+            let mut spare = Spare::default();
+            for _ in 0..n {
+                spare.keep(String::with_capacity(8));
+            }
+            assert_eq!(spare.strings.len(), n.min(MAX_SPARE_STRINGS));
+        }
+    }
+
+    #[test]
+    fn the_spare_pool_keeps_no_string_over_its_byte_limit() {
+        for bytes in [
+            MAX_SPARE_STRING_BYTES - 1,
+            MAX_SPARE_STRING_BYTES,
+            MAX_SPARE_STRING_BYTES + 1,
+        ] {
+            let mut spare = Spare::default();
+            let mut s = String::with_capacity(bytes);
+            s.push_str("text");
+            let capacity = s.capacity();
+            spare.keep(s);
+            let kept: Vec<(usize, usize)> = spare
+                .strings
+                .iter()
+                .map(|s| (s.len(), s.capacity()))
+                .collect();
+            let expected = if capacity <= MAX_SPARE_STRING_BYTES {
+                vec![(0, capacity)]
+            } else {
+                vec![]
+            };
+            assert_eq!(kept, expected, "capacity {capacity}");
+        }
     }
 }

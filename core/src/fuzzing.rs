@@ -13,12 +13,21 @@ use crate::model::{
 use crate::request::{process, put_trace_segments, DOCUMENTS_MEMBER};
 use crate::{validate, validate_into, verdict, Report, Severity, Verdict};
 
-/// Any bytes: validation is deterministic, the verdict agrees with the diagnostics, asking for
+/// A document with problems of several kinds, in the top level and a subsegment.
+const PROBLEMS: &[u8] =
+    br#"{"id":"ABC","name":"","start_time":-1,"in_progress":1,"subsegments":[{"id":7}]}"#;
+
+/// Any bytes: validation is deterministic, a reused report says what a fresh one says, the verdict agrees with the diagnostics, asking for
 /// the outline changes nothing else and the outline points inside the document, and a valid
 /// document re-serialised is still valid.
 pub fn validate_bytes(data: &[u8]) {
     let report = validate(data);
     assert_eq!(report, validate(data), "validation is not deterministic");
+    // A report reused after a document with problems says what a fresh one says.
+    let mut reused = Report::default();
+    validate_into(PROBLEMS, &mut reused);
+    validate_into(data, &mut reused);
+    assert_eq!(reused, report, "a reused report differs from a fresh one");
     let mut outlined = Report::outlining();
     validate_into(data, &mut outlined);
     assert_eq!(outlined.diagnostics, report.diagnostics);

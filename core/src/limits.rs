@@ -37,6 +37,14 @@ pub const MAX_ANNOTATIONS: usize = 50;
 /// problem into hundreds of bytes of diagnostics.
 pub const MAX_DIAGNOSTICS: usize = 1_000;
 
+/// Strings a report keeps from cleared diagnostics to write the next ones into: a pointer and a
+/// message each for the kept diagnostics of a document.
+pub const MAX_SPARE_STRINGS: usize = 2 * MAX_DIAGNOSTICS;
+
+/// Largest capacity of a string kept for reuse, so that a report which once held a long
+/// message (one quoting a long string, say) does not keep its memory.
+pub const MAX_SPARE_STRING_BYTES: usize = 512;
+
 /// X-Ray's trace-document size when segments arrive separately (spec 5.1, "lower limit").
 pub const TRACE_BYTES_LOWER: usize = 100 * 1024;
 

@@ -13,16 +13,14 @@ pub(crate) enum Path<'p, 'a> {
 }
 
 impl Path<'_, '_> {
-    /// The RFC 6901 pointer, with `field` appended when given (for a missing member).
-    pub fn render(&self, field: Option<&str>) -> String {
-        let mut out = String::new();
-        let mut scratch = String::new();
-        self.render_into(&mut out, &mut scratch);
+    /// Appends the RFC 6901 pointer to `out`, with `field` appended when given (for a
+    /// missing member); escaped keys are decoded in `scratch`.
+    pub fn render(&self, field: Option<&str>, out: &mut String, scratch: &mut String) {
+        self.render_into(out, scratch);
         if let Some(field) = field {
             out.push('/');
-            push_escaped(&mut out, field);
+            push_escaped(out, field);
         }
-        out
     }
 
     /// Appends the pointer, root first. Recursion is bounded by the scanner's depth limit.
@@ -61,17 +59,16 @@ fn push_escaped(out: &mut String, seg: &str) {
 
 /// The pointer to the innermost value that starts at or contains `target`, for diagnostics
 /// found by the scanner itself (which does not track paths). `doc` must be valid JSON.
-pub(crate) fn pointer_to(doc: &[u8], target: usize) -> String {
+pub(crate) fn pointer_to(doc: &[u8], target: usize, out: &mut String) {
     let mut s = Scanner::new(doc);
-    let mut out = String::new();
     let mut key = String::new();
     'descend: loop {
-        let Ok(kind) = s.kind() else { return out };
+        let Ok(kind) = s.kind() else { return };
         if s.i >= target || !matches!(kind, Kind::Object | Kind::Array) {
-            return out;
+            return;
         }
         if s.enter().is_err() {
-            return out;
+            return;
         }
         let mut first = true;
         let mut index = 0usize;
@@ -82,22 +79,22 @@ pub(crate) fn pointer_to(doc: &[u8], target: usize) -> String {
                         unescape_into(k.raw, &mut key);
                         Some(k)
                     }
-                    _ => return out,
+                    _ => return,
                 },
                 _ => match s.next_item(&mut first) {
                     Ok(true) => None,
-                    _ => return out,
+                    _ => return,
                 },
             };
             s.ws();
             let value_start = s.i;
             if s.skip().is_err() {
-                return out;
+                return;
             }
             if value_start <= target && target < s.i {
                 out.push('/');
                 match name {
-                    Some(_) => push_escaped(&mut out, &key),
+                    Some(_) => push_escaped(out, &key),
                     None => out.push_str(&index.to_string()),
                 }
                 s.i = value_start;
@@ -123,9 +120,14 @@ mod tests {
         let first = Path::Key(&root, plain);
         let item = Path::Index(&first, 12);
         let last = Path::Key(&item, escaped);
-        assert_eq!(last.render(None), "/a~0b~1c~0/12/xy~1");
-        assert_eq!(last.render(Some("n/~m")), "/a~0b~1c~0/12/xy~1/n~1~0m");
-        assert_eq!(root.render(None), "");
-        assert_eq!(root.render(Some("")), "/");
+        let render = |p: &Path, field| {
+            let mut out = String::new();
+            p.render(field, &mut out, &mut String::new());
+            out
+        };
+        assert_eq!(render(&last, None), "/a~0b~1c~0/12/xy~1");
+        assert_eq!(render(&last, Some("n/~m")), "/a~0b~1c~0/12/xy~1/n~1~0m");
+        assert_eq!(render(&root, None), "");
+        assert_eq!(render(&root, Some("")), "/");
     }
 }

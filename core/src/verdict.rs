@@ -46,8 +46,8 @@ pub(crate) type Rank = (bool, u32, Code);
 
 /// The first failing check wins: document-level problems, then the top-level object, then
 /// embedded subsegments in document order; within one object, the order of the code table.
-pub(crate) fn rank(d: &crate::Diagnostic) -> Rank {
-    (!document_level(d.code), d.entity_index, d.code)
+pub(crate) fn rank(code: Code, entity_index: u32) -> Rank {
+    (!document_level(code), entity_index, code)
 }
 
 /// X-Ray's answer for the document the report describes.
@@ -56,7 +56,7 @@ pub fn verdict(report: &Report) -> Verdict {
         .diagnostics
         .iter()
         .filter(|d| d.severity() == Severity::Reject)
-        .min_by_key(|d| rank(d));
+        .min_by_key(|d| rank(d.code, d.entity_index));
     let Some(d) = first else {
         return Verdict::Accepted;
     };

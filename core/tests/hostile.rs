@@ -7,16 +7,18 @@ use std::sync::Mutex;
 
 use xray_segment::limits::{MAX_DIAGNOSTICS, MAX_DOCUMENT_BYTES};
 use xray_segment::request::process;
-use xray_segment::{validate, verdict, Code, Verdict};
+use xray_segment::{validate, validate_into, verdict, Code, Report, Verdict};
 
 struct Counting;
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static SERIAL: Mutex<()> = Mutex::new(());
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         let p = System.alloc(l);
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
         if !p.is_null() {
             let now = CURRENT.fetch_add(l.size(), Ordering::SeqCst) + l.size();
             PEAK.fetch_max(now, Ordering::SeqCst);
@@ -29,6 +31,7 @@ unsafe impl GlobalAlloc for Counting {
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
         let q = System.realloc(p, l, new);
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
         if !q.is_null() {
             if new > l.size() {
                 let now = CURRENT.fetch_add(new - l.size(), Ordering::SeqCst) + new - l.size();
@@ -208,4 +211,40 @@ fn a_100_mb_request_body() {
     );
     assert!(extra < MB);
     let _ = MAX_DOCUMENT_BYTES;
+}
+
+#[test]
+fn a_reused_report_writes_diagnostics_without_allocating() {
+    let _g = SERIAL.lock();
+    // Problems in a subsegment with an escaped key in its pointer, and messages that quote text.
+    let doc = seg(
+        r#","subsegments":[{"n\u0061me":"","id":"ABCDEF0123456789","type":"segment","start_time":2,"end_time":1}]"#,
+    );
+    let mut report = Report::default();
+    // The spare strings swap places from one document to the next; a few rounds give each
+    // the capacity of the longest.
+    for _ in 0..10 {
+        validate_into(doc.as_bytes(), &mut report);
+    }
+    assert!(report.diagnostics.len() >= 4, "{:?}", report.codes());
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    validate_into(doc.as_bytes(), &mut report);
+    let allocations = ALLOCATIONS.load(Ordering::SeqCst) - before;
+    assert_eq!(allocations, 0, "{:#?}", report.diagnostics);
+    assert_eq!(report, validate(doc.as_bytes()));
+}
+
+#[test]
+fn a_syntax_error_after_the_diagnostic_cap_leaves_nothing_omitted() {
+    let _g = SERIAL.lock();
+    // More dropped annotation keys than the cap, then the document breaks off.
+    let keys: Vec<String> = (0..MAX_DIAGNOSTICS + 5)
+        .map(|i| format!(r#""k-{i}":1"#))
+        .collect();
+    let doc = seg(&format!(r#","annotations":{{{}"#, keys.join(",")));
+    let doc = &doc[..doc.len() - 1];
+    let report = validate(doc.as_bytes());
+    assert_eq!(report.codes(), vec![Code::JsonSyntax]);
+    assert_eq!(report.diagnostics.len(), 1);
+    assert_eq!(report.omitted, 0);
 }

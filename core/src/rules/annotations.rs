@@ -5,7 +5,7 @@ use crate::codes::Code;
 use crate::limits::{MAX_ANNOTATIONS, MAX_ANNOTATION_KEY_CHARS, MAX_ANNOTATION_VALUE_CHARS};
 use crate::path::Path;
 use crate::scan::{Kind, Stop, Str};
-use crate::validator::Validator;
+use crate::validator::{decoded, emit, Validator};
 
 #[derive(PartialEq)]
 enum KeyForm {
@@ -56,27 +56,29 @@ impl<'a> Validator<'a, '_> {
             self.annotation_key(&p, key);
             self.annotations += 1;
             if self.annotations == MAX_ANNOTATIONS + 1 {
-                let msg = format!("more than {MAX_ANNOTATIONS} annotations; X-Ray indexes {MAX_ANNOTATIONS} per trace");
-                self.emit(Code::AnnotationCount, &p, None, Some(key.start), msg);
+                emit!(self, Code::AnnotationCount, &p, None, Some(key.start), "more than {MAX_ANNOTATIONS} annotations; X-Ray indexes {MAX_ANNOTATIONS} per trace");
             }
             match self.s.kind()? {
                 Kind::String => {
                     let s = self.s.string()?;
                     if let Some(n) = super::fields::over_limit(self, s, MAX_ANNOTATION_VALUE_CHARS)
                     {
-                        let msg = format!("annotation value of {n} characters; the limit is {MAX_ANNOTATION_VALUE_CHARS}");
-                        self.emit(Code::AnnotationValueLength, &p, None, Some(s.start), msg);
+                        emit!(self, Code::AnnotationValueLength, &p, None, Some(s.start), "annotation value of {n} characters; the limit is {MAX_ANNOTATION_VALUE_CHARS}");
                     }
                 }
                 Kind::Number => {
                     let n = self.s.decimal()?;
                     // A plain number is a finite double; only others need converting.
                     if !n.plain && n.to_f64().is_none() {
-                        let msg = format!(
+                        emit!(
+                            self,
+                            Code::NumberRange,
+                            &p,
+                            None,
+                            Some(n.start),
                             "{} is outside the range of a double",
                             String::from_utf8_lossy(n.raw)
                         );
-                        self.emit(Code::NumberRange, &p, None, Some(n.start), msg);
                     }
                 }
                 Kind::Bool => {
@@ -85,11 +87,15 @@ impl<'a> Validator<'a, '_> {
                 kind => {
                     let offset = self.s.i;
                     self.s.skip()?;
-                    let msg = format!(
+                    emit!(
+                        self,
+                        Code::AnnotationValueType,
+                        &p,
+                        None,
+                        Some(offset),
                         "annotation values are strings, numbers or booleans, found {}",
                         kind.name()
                     );
-                    self.emit(Code::AnnotationValueType, &p, None, Some(offset), msg);
                 }
             }
         }
@@ -105,22 +111,31 @@ impl<'a> Validator<'a, '_> {
         match form {
             KeyForm::Valid => {}
             KeyForm::Dotted => {
-                let msg = format!(
+                let text = decoded(key, &mut self.scratch);
+                emit!(
+                    self,
+                    Code::AnnotationKeyDot,
+                    p,
+                    None,
+                    Some(key.start),
                     "annotation key {:?} has dots: accepted by X-Ray since 2024, dropped before",
-                    self.text(key)
+                    text
                 );
-                self.emit(Code::AnnotationKeyDot, p, None, Some(key.start), msg);
             }
             KeyForm::Invalid => {
-                let msg = format!("annotation key {:?} has characters other than letters, digits and _; X-Ray drops it", self.text(key));
-                self.emit(Code::AnnotationKey, p, None, Some(key.start), msg);
+                let text = decoded(key, &mut self.scratch);
+                emit!(self, Code::AnnotationKey, p, None, Some(key.start), "annotation key {:?} has characters other than letters, digits and _; X-Ray drops it", text);
             }
         }
         if let Some(n) = super::fields::over_limit(self, key, MAX_ANNOTATION_KEY_CHARS) {
-            let msg = format!(
+            emit!(
+                self,
+                Code::AnnotationKeyLength,
+                p,
+                None,
+                Some(key.start),
                 "annotation key of {n} characters; the limit is {MAX_ANNOTATION_KEY_CHARS}"
             );
-            self.emit(Code::AnnotationKeyLength, p, None, Some(key.start), msg);
         }
     }
 }

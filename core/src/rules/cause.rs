@@ -8,7 +8,7 @@ use super::ids::{id16, HexForm};
 use crate::codes::Code;
 use crate::path::Path;
 use crate::scan::{Kind, Stop};
-use crate::validator::Validator;
+use crate::validator::{decoded, emit, Validator};
 
 const FRAME: &[Member] = &[
     member("path", Text),
@@ -34,11 +34,16 @@ impl<'a> Validator<'a, '_> {
             Kind::String => {
                 let s = self.s.string()?;
                 if id16(self.text(s).as_bytes()) == HexForm::Bad {
-                    let msg = format!(
+                    let text = decoded(s, &mut self.scratch);
+                    emit!(
+                        self,
+                        Code::CauseId,
+                        path,
+                        None,
+                        Some(s.start),
                         "a string cause must be a 16-hex exception id, found {:?}",
-                        self.text(s)
+                        text
                     );
-                    self.emit(Code::CauseId, path, None, Some(s.start), msg);
                 }
                 Ok(())
             }
@@ -94,16 +99,30 @@ impl<'a> Validator<'a, '_> {
                     Kind::String => {
                         let s = self.s.string()?;
                         if id16(self.text(s).as_bytes()) == HexForm::Bad {
-                            let msg =
-                                format!("exception id {:?} is not 16 hex digits", self.text(s));
-                            self.emit(Code::ExceptionIdFormat, &p, None, Some(s.start), msg);
+                            let text = decoded(s, &mut self.scratch);
+                            emit!(
+                                self,
+                                Code::ExceptionIdFormat,
+                                &p,
+                                None,
+                                Some(s.start),
+                                "exception id {:?} is not 16 hex digits",
+                                text
+                            );
                         }
                     }
                     kind => {
                         let offset = self.s.i;
                         self.s.skip()?;
-                        let msg = format!("exception id must be a string, found {}", kind.name());
-                        self.emit(Code::ExceptionIdFormat, &p, None, Some(offset), msg);
+                        emit!(
+                            self,
+                            Code::ExceptionIdFormat,
+                            &p,
+                            None,
+                            Some(offset),
+                            "exception id must be a string, found {}",
+                            kind.name()
+                        );
                     }
                 }
             } else {
@@ -114,12 +133,13 @@ impl<'a> Validator<'a, '_> {
             }
         }
         if !has_id {
-            self.emit(
+            emit!(
+                self,
                 Code::ExceptionIdMissing,
                 path,
                 Some("id"),
                 Some(start),
-                "an exception without id".into(),
+                "an exception without id"
             );
         }
         Ok(())

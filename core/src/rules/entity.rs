@@ -10,7 +10,7 @@ use crate::limits::MAX_NAME_CHARS;
 use crate::outline::{EntityOutline, TextAt};
 use crate::path::Path;
 use crate::scan::{Kind, Stop, Str};
-use crate::validator::Validator;
+use crate::validator::{decoded, emit, Validator};
 
 /// Documented `origin` values and those AWS's own SDKs and collector emit (spec 1.2).
 const ORIGINS: &[&str] = &[
@@ -167,8 +167,16 @@ impl<'a> Validator<'a, '_> {
             let p = Path::Key(path, key);
             let bit = 1u32 << (f as u32);
             if e.seen & bit != 0 {
-                let msg = format!("{:?} appears twice; the last one counts", self.text(key));
-                self.emit(Code::DuplicateKey, &p, None, Some(key.start), msg);
+                let text = decoded(key, &mut self.scratch);
+                emit!(
+                    self,
+                    Code::DuplicateKey,
+                    &p,
+                    None,
+                    Some(key.start),
+                    "{:?} appears twice; the last one counts",
+                    text
+                );
             }
             e.seen |= bit;
             if f.segment_only() || f.subsegment_only() {
@@ -318,12 +326,28 @@ impl<'a> Validator<'a, '_> {
         match f {
             HexForm::Lower => {}
             HexForm::Upper => {
-                let msg = format!("{:?} has upper-case hex digits", self.text(s));
-                self.emit(Code::HexUppercase, p, None, Some(s.start), msg);
+                let text = decoded(s, &mut self.scratch);
+                emit!(
+                    self,
+                    Code::HexUppercase,
+                    p,
+                    None,
+                    Some(s.start),
+                    "{:?} has upper-case hex digits",
+                    text
+                );
             }
             HexForm::Bad => {
-                let msg = format!("{:?} is not {what}", self.text(s));
-                self.emit(code, p, None, Some(s.start), msg);
+                let text = decoded(s, &mut self.scratch);
+                emit!(
+                    self,
+                    code,
+                    p,
+                    None,
+                    Some(s.start),
+                    "{:?} is not {what}",
+                    text
+                );
             }
         }
     }
@@ -334,8 +358,16 @@ impl<'a> Validator<'a, '_> {
                 let s = self.s.string()?;
                 e.o.subsegment_type = self.text(s) == "subsegment";
                 if !e.o.subsegment_type {
-                    let msg = format!("type {:?} is not \"subsegment\"", self.text(s));
-                    self.emit(Code::TypeValue, p, None, Some(s.start), msg);
+                    let text = decoded(s, &mut self.scratch);
+                    emit!(
+                        self,
+                        Code::TypeValue,
+                        p,
+                        None,
+                        Some(s.start),
+                        "type {:?} is not \"subsegment\"",
+                        text
+                    );
                 }
                 Ok(())
             }
@@ -356,23 +388,27 @@ impl<'a> Validator<'a, '_> {
         let s = self.s.string()?;
         let check = super::names::check(self.text(s));
         if check.chars == 0 || check.chars > MAX_NAME_CHARS {
-            let msg = format!(
+            emit!(
+                self,
+                Code::NameLength,
+                p,
+                None,
+                Some(s.start),
                 "name has {} characters; it must have 1 to {MAX_NAME_CHARS}",
                 check.chars
             );
-            self.emit(Code::NameLength, p, None, Some(s.start), msg);
         }
         if let Some(c) = check.bad {
-            let msg = format!("name has {c:?} (U+{:04X}), which is not a letter, number, whitespace or one of _ . : / % & # = + \\ - @", c as u32);
-            self.emit(Code::NameCharset, p, None, Some(s.start), msg);
+            emit!(self, Code::NameCharset, p, None, Some(s.start), "name has {c:?} (U+{:04X}), which is not a letter, number, whitespace or one of _ . : / % & # = + \\ - @", c as u32);
         }
         if check.backslash {
-            self.emit(
+            emit!(
+                self,
                 Code::NameBackslash,
                 p,
                 None,
                 Some(s.start),
-                "name has a backslash: the guide allows it, AWS's schema does not".into(),
+                "name has a backslash: the guide allows it, AWS's schema does not"
             );
         }
         Ok(Some(at(s)))
@@ -430,7 +466,7 @@ impl<'a> Validator<'a, '_> {
         }
         let at = Some(start);
         let missing = |v: &mut Self, code: Code, field: &str| {
-            v.emit(code, path, Some(field), at, format!("{field} is required"));
+            emit!(v, code, path, Some(field), at, "{field} is required");
         };
         if !e.has_id {
             missing(self, Code::IdMissing, "id");
@@ -448,21 +484,23 @@ impl<'a> Validator<'a, '_> {
             missing(self, Code::StartTimeMissing, "start_time");
         }
         if !e.o.in_progress && !e.has_end {
-            self.emit(
+            emit!(
+                self,
                 Code::EndTimeMissing,
                 path,
                 Some("end_time"),
                 at,
-                "end_time is required unless in_progress is true".into(),
+                "end_time is required unless in_progress is true"
             );
         }
         if e.o.in_progress && e.has_end {
-            self.emit(
+            emit!(
+                self,
                 Code::InProgressWithEndTime,
                 path,
                 Some("in_progress"),
                 at,
-                "in_progress is true but end_time is set".into(),
+                "in_progress is true but end_time is set"
             );
         }
         // Read in place: a copy of the two times was made in overlapping 16-byte pieces, and
@@ -470,12 +508,13 @@ impl<'a> Validator<'a, '_> {
         if let (Some(start), Some(end)) = (&e.start_time, &e.end_time) {
             if end.before(start) {
                 let (s, t) = (start.value(), end.value());
-                self.emit(
+                emit!(
+                    self,
                     Code::TimeOrder,
                     path,
                     Some("end_time"),
                     at,
-                    format!("end_time {t} is before start_time {s}"),
+                    "end_time {t} is before start_time {s}"
                 );
             }
         }
@@ -488,8 +527,15 @@ impl<'a> Validator<'a, '_> {
                 } else {
                     "subsegments"
                 };
-                let msg = format!("{} is documented for {place} only", f.key());
-                self.emit(Code::FieldPlacement, path, Some(f.key()), Some(offset), msg);
+                emit!(
+                    self,
+                    Code::FieldPlacement,
+                    path,
+                    Some(f.key()),
+                    Some(offset),
+                    "{} is documented for {place} only",
+                    f.key()
+                );
             }
         }
     }

@@ -5,7 +5,7 @@ use crate::codes::Code;
 use crate::limits::MAX_STRING_CHARS;
 use crate::path::Path;
 use crate::scan::{Kind, Stop, Str};
-use crate::validator::Validator;
+use crate::validator::{decoded, emit, Validator};
 
 /// What a documented field must hold. Anything else is `field.type` (a lint: X-Ray's handling
 /// of wrong types in optional fields is unknown).
@@ -155,10 +155,16 @@ impl<'a> Validator<'a, '_> {
             Spec::Text if kind == Kind::String => self.s.string().map(drop),
             Spec::OneOf(values, code) if kind == Kind::String => {
                 let s = self.s.string()?;
-                let text = self.text(s);
+                let text = decoded(s, &mut self.scratch);
                 if !values.contains(&text) {
-                    let msg = format!("{text:?} is not one of {values:?}");
-                    self.emit(*code, path, None, Some(s.start), msg);
+                    emit!(
+                        self,
+                        *code,
+                        path,
+                        None,
+                        Some(s.start),
+                        "{text:?} is not one of {values:?}"
+                    );
                 }
                 Ok(())
             }
@@ -167,11 +173,15 @@ impl<'a> Validator<'a, '_> {
             Spec::Int | Spec::IntOrNull if kind == Kind::Number => {
                 let n = self.s.number()?;
                 if !n.integer {
-                    let msg = format!(
+                    emit!(
+                        self,
+                        Code::FieldType,
+                        path,
+                        None,
+                        Some(n.start),
                         "expected an integer, found {}",
                         String::from_utf8_lossy(n.raw)
                     );
-                    self.emit(Code::FieldType, path, None, Some(n.start), msg);
                 }
                 Ok(())
             }
@@ -198,8 +208,14 @@ impl<'a> Validator<'a, '_> {
 
     #[cold]
     fn too_long(&mut self, path: &Path<'_, 'a>, s: Str<'a>, chars: usize, limit: usize) {
-        let msg = format!("{chars} characters; the documented limit is {limit}");
-        self.emit(Code::StringLength, path, None, Some(s.start), msg);
+        emit!(
+            self,
+            Code::StringLength,
+            path,
+            None,
+            Some(s.start),
+            "{chars} characters; the documented limit is {limit}"
+        );
     }
 
     /// An object whose known members follow `table`; unknown members are skipped.

@@ -3,7 +3,7 @@
 use crate::codes::Code;
 use crate::path::Path;
 use crate::scan::{Kind, Stop};
-use crate::validator::Validator;
+use crate::validator::{decoded, emit, Validator};
 
 impl<'a> Validator<'a, '_> {
     pub(crate) fn metadata(&mut self, path: &Path<'_, 'a>) -> Result<(), Stop> {
@@ -16,21 +16,30 @@ impl<'a> Validator<'a, '_> {
         while let Some(key) = self.s.next_key(&mut first)? {
             let p = Path::Key(path, key);
             if self.text(key).starts_with("AWS.") {
-                let msg = format!(
+                let text = decoded(key, &mut self.scratch);
+                emit!(
+                    self,
+                    Code::MetadataReserved,
+                    &p,
+                    None,
+                    Some(key.start),
                     "namespace {:?} starts with AWS., reserved for AWS SDKs",
-                    self.text(key)
+                    text
                 );
-                self.emit(Code::MetadataReserved, &p, None, Some(key.start), msg);
             }
             let kind = self.s.kind()?;
             let offset = self.s.i;
             self.s.skip()?;
             if kind != Kind::Object {
-                let msg = format!(
+                emit!(
+                    self,
+                    Code::MetadataNamespaceType,
+                    &p,
+                    None,
+                    Some(offset),
                     "a metadata namespace holds an object, found {}",
                     kind.name()
                 );
-                self.emit(Code::MetadataNamespaceType, &p, None, Some(offset), msg);
             }
         }
         Ok(())

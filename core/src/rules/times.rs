@@ -5,7 +5,7 @@
 use crate::codes::Code;
 use crate::path::Path;
 use crate::scan::{Kind, Num, Stop};
-use crate::validator::Validator;
+use crate::validator::{emit, Validator};
 
 /// A time that is a finite double: kept as its text when that is a decimal of at most 15
 /// digits, which compares without converting (`Num::cmp_plain`), or a longer decimal of at
@@ -64,21 +64,29 @@ impl<'a> Validator<'a, '_> {
             (Time::Text(n), false)
         } else {
             let Some(v) = n.to_f64() else {
-                let msg = format!(
+                emit!(
+                    self,
+                    code,
+                    p,
+                    None,
+                    Some(n.start),
                     "{} is outside the range of a double",
                     String::from_utf8_lossy(n.raw)
                 );
-                self.emit(code, p, None, Some(n.start), msg);
                 return Ok(());
             };
             (Time::Double(v), v <= 0.0)
         };
         if at_most_zero {
-            let msg = format!(
+            emit!(
+                self,
+                Code::TimeRange,
+                p,
+                None,
+                Some(n.start),
                 "{} is not a positive epoch time",
                 String::from_utf8_lossy(n.raw)
             );
-            self.emit(Code::TimeRange, p, None, Some(n.start), msg);
         }
         *out = Some(time);
         Ok(())
