@@ -1,0 +1,70 @@
+//! Each fixture document timed alone, ours against the serde_json floor, largest excess first:
+//! where `compare`'s fixtures column loses its time. Alone, each document runs hot (its
+//! branches learnt, its bytes cached), so the totals are lower than in `compare`, which runs
+//! the documents in turn.
+//! Run: excess [ROWS], e.g. `cargo run --release -p xray-benches --example excess 20`.
+use std::hint::black_box;
+use std::time::Instant;
+
+use xray_benches::peers;
+
+/// Nanoseconds per run of `f`, the best of five batches.
+fn best_ns(mut f: impl FnMut()) -> f64 {
+    const RUNS: u32 = 2000;
+    (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..RUNS {
+                f();
+            }
+            t.elapsed().as_nanos() as f64 / f64::from(RUNS)
+        })
+        .fold(f64::MAX, f64::min)
+}
+
+fn main() {
+    let rows: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20);
+    let docs = peers::fixture_documents();
+    let mut report = xray_segment::Report::default();
+    let mut timed: Vec<(f64, f64, &[u8])> = docs
+        .iter()
+        .map(|d| {
+            let ours = best_ns(|| {
+                black_box(peers::xray_segment(&mut report, black_box(d)));
+            });
+            let floor = best_ns(|| {
+                black_box(peers::floor(black_box(d)));
+            });
+            (ours, floor, d.as_slice())
+        })
+        .collect();
+    let ours: f64 = timed.iter().map(|t| t.0).sum();
+    let floor: f64 = timed.iter().map(|t| t.1).sum();
+    println!(
+        "{} documents alone: ours {:.0} us, floor {:.0} us, {:.2}x the floor",
+        docs.len(),
+        ours / 1e3,
+        floor / 1e3,
+        floor / ours
+    );
+    timed.sort_by(|a, b| (b.0 - b.1).total_cmp(&(a.0 - a.1)));
+    println!("excess_ns ours_ns floor_ns bytes diagnostics document");
+    for (o, f, d) in timed.into_iter().take(rows) {
+        xray_segment::validate_into(d, &mut report);
+        let head: String = String::from_utf8_lossy(&d[..d.len().min(70)])
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        println!(
+            "{:9.0} {:7.0} {:8.0} {:5} {:11} {head}",
+            o - f,
+            o,
+            f,
+            d.len(),
+            report.diagnostics.len()
+        );
+    }
+}
