@@ -112,23 +112,28 @@ impl Field {
     }
 }
 
+/// Members documented for segments only or subsegments only, noted per entity to be judged at
+/// its end: there are eight such fields, so only repeated keys go past it, and those past it are
+/// not judged again.
 const MAX_PLACED: usize = 8;
 
 #[derive(Default)]
 struct Entity<'a> {
+    /// A bit per `Field` met, by its discriminant.
     seen: u32,
-    has_id: bool,
-    has_trace_id: bool,
-    has_parent_id: bool,
-    has_name: bool,
-    has_start: bool,
-    has_end: bool,
     start_time: Option<Time<'a>>,
     end_time: Option<Time<'a>>,
     // Also what the validator checks in_progress and type with.
     o: EntityOutline,
     // Placement depends on `type`, which may come last, so it is judged at the end.
     placed: [Option<(Field, usize)>; MAX_PLACED],
+    placed_len: usize,
+}
+
+impl Entity<'_> {
+    fn has(&self, f: Field) -> bool {
+        self.seen & (1 << f as u32) != 0
+    }
 }
 
 /// Where a string's text stands in the document.
@@ -180,8 +185,9 @@ impl<'a> Validator<'a, '_> {
             }
             e.seen |= bit;
             if f.segment_only() || f.subsegment_only() {
-                if let Some(slot) = e.placed.iter_mut().find(|s| s.is_none()) {
+                if let Some(slot) = e.placed.get_mut(e.placed_len) {
                     *slot = Some((f, key.start));
+                    e.placed_len += 1;
                 }
             }
             self.member(&p, f, top, &mut e)?;
@@ -209,7 +215,6 @@ impl<'a> Validator<'a, '_> {
         match f {
             Field::Id => self.id(p, top, e),
             Field::TraceId => {
-                e.has_trace_id = true;
                 e.o.trace_id = self.hex(
                     p,
                     Code::TraceIdFormat,
@@ -219,24 +224,16 @@ impl<'a> Validator<'a, '_> {
                 Ok(())
             }
             Field::ParentId => {
-                e.has_parent_id = true;
                 e.o.parent_id = self.hex(p, Code::ParentIdFormat, id16, "16 hex digits")?;
                 Ok(())
             }
             Field::Type => self.kind_of(p, e),
             Field::Name => {
-                e.has_name = true;
                 e.o.name = self.name(p)?;
                 Ok(())
             }
-            Field::StartTime => {
-                e.has_start = true;
-                self.time(p, Code::StartTimeType, &mut e.start_time)
-            }
-            Field::EndTime => {
-                e.has_end = true;
-                self.time(p, Code::EndTimeType, &mut e.end_time)
-            }
+            Field::StartTime => self.time(p, Code::StartTimeType, &mut e.start_time),
+            Field::EndTime => self.time(p, Code::EndTimeType, &mut e.end_time),
             Field::InProgress => match self.s.kind()? {
                 Kind::Bool => {
                     e.o.in_progress = self.s.boolean()?;
@@ -269,7 +266,6 @@ impl<'a> Validator<'a, '_> {
     }
 
     fn id(&mut self, p: &Path<'_, 'a>, top: bool, e: &mut Entity) -> Result<(), Stop> {
-        e.has_id = true;
         match self.s.kind()? {
             Kind::String => {
                 let s = self.s.string()?;
@@ -468,22 +464,22 @@ impl<'a> Validator<'a, '_> {
         let missing = |v: &mut Self, code: Code, field: &str| {
             emit!(v, code, path, Some(field), at, "{field} is required");
         };
-        if !e.has_id {
+        if !e.has(Field::Id) {
             missing(self, Code::IdMissing, "id");
         }
-        if top && !e.has_trace_id {
+        if top && !e.has(Field::TraceId) {
             missing(self, Code::TraceIdMissing, "trace_id");
         }
-        if top && e.o.subsegment_type && !e.has_parent_id {
+        if top && e.o.subsegment_type && !e.has(Field::ParentId) {
             missing(self, Code::ParentIdMissing, "parent_id");
         }
-        if !e.has_name {
+        if !e.has(Field::Name) {
             missing(self, Code::NameMissing, "name");
         }
-        if !e.has_start {
+        if !e.has(Field::StartTime) {
             missing(self, Code::StartTimeMissing, "start_time");
         }
-        if !e.o.in_progress && !e.has_end {
+        if !e.o.in_progress && !e.has(Field::EndTime) {
             emit!(
                 self,
                 Code::EndTimeMissing,
@@ -493,7 +489,7 @@ impl<'a> Validator<'a, '_> {
                 "end_time is required unless in_progress is true"
             );
         }
-        if e.o.in_progress && e.has_end {
+        if e.o.in_progress && e.has(Field::EndTime) {
             emit!(
                 self,
                 Code::InProgressWithEndTime,
@@ -518,7 +514,7 @@ impl<'a> Validator<'a, '_> {
                 );
             }
         }
-        for &(f, offset) in e.placed.iter().flatten() {
+        for &(f, offset) in e.placed[..e.placed_len].iter().flatten() {
             let misplaced =
                 (f.segment_only() && subsegment) || (f.subsegment_only() && !subsegment);
             if misplaced {
@@ -537,6 +533,27 @@ impl<'a> Validator<'a, '_> {
                     f.key()
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MAX_PLACED;
+    use crate::{validate, Code};
+
+    #[test]
+    fn placement_is_judged_for_at_most_max_placed_members() {
+        for n in [MAX_PLACED - 1, MAX_PLACED, MAX_PLACED + 1] {
+            // An embedded subsegment with `user`, a segment-only field, n times.
+            let users = vec![r#""user":"u""#; n].join(",");
+            let doc = format!(
+                r#"{{"name":"s","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","start_time":1,"end_time":2,"subsegments":[{{"name":"c","id":"70de5b6f19ff9a0b","start_time":1,"end_time":2,{users}}}]}}"#
+            );
+            let report = validate(doc.as_bytes());
+            let count = |code| report.diagnostics.iter().filter(|d| d.code == code).count();
+            assert_eq!(count(Code::FieldPlacement), n.min(MAX_PLACED), "{n} users");
+            assert_eq!(count(Code::DuplicateKey), n - 1, "{n} users");
         }
     }
 }
