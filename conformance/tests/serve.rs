@@ -508,3 +508,48 @@ async fn the_whole_suite_passes_through_signature_checking() {
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(s.state.summary().requests.signature_failures, 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_the_summary_is_written_ends_the_process() {
+    use std::io::{Read, Write};
+    // stdout is a pipe: its first line (the addresses) is read, then it is filled and never
+    // read again, so the summary's write blocks.
+    let (mut reader, mut filler) = std::io::pipe().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xray-conformance"))
+        .args(["serve", "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0"])
+        .stdout(filler.try_clone().unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = Vec::new();
+    let mut byte = [0u8];
+    while first.last() != Some(&b'\n') && reader.read(&mut byte).unwrap() == 1 {
+        first.push(byte[0]);
+    }
+    assert!(String::from_utf8_lossy(&first).contains("http="));
+    let fill = std::thread::spawn(move || filler.write_all(&vec![b'x'; 1 << 22]));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // The first SIGINT stops serving and the summary's write blocks; a later one must end
+    // the process. One every half second, for at most 20 s.
+    let pid = child.id().to_string();
+    let mut status = None;
+    for _ in 0..40 {
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if let Some(s) = child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+    }
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    drop(reader);
+    let _ = fill.join();
+    let status = status.expect("Ctrl-C did not end a process writing its summary");
+    assert_eq!(status.code(), Some(130));
+}

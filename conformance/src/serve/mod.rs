@@ -192,6 +192,13 @@ pub fn main(args: ServeArgs) -> u8 {
             eprintln!();
         }
         running.state.flush();
+        // The records are written. tokio's signal handler stays installed for the process, so
+        // a Ctrl-C while the summary is printed to a stalled pipe was ignored; now it ends the
+        // process.
+        tokio::spawn(async {
+            crate::wait_for_stop(None).await;
+            std::process::exit(exit::INTERRUPTED.into());
+        });
         print_summary(&running.state);
         exit::PASS
     })
