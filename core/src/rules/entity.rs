@@ -112,9 +112,9 @@ impl Field {
     }
 }
 
-/// Members documented for segments only or subsegments only, noted per entity to be judged at
-/// its end: there are eight such fields, so only repeated keys go past it, and those past it are
-/// not judged again.
+/// Members documented for segments only or subsegments only that are noted per entity, to be
+/// judged at its end. There are eight such fields, so only repeated keys go past the limit, and
+/// those are not judged again.
 const MAX_PLACED: usize = 8;
 
 #[derive(Default)]
@@ -170,8 +170,7 @@ impl<'a> Validator<'a, '_> {
                 continue;
             };
             let p = Path::Key(path, key);
-            let bit = 1u32 << (f as u32);
-            if e.seen & bit != 0 {
+            if e.has(f) {
                 let text = decoded(key, &mut self.scratch);
                 emit!(
                     self,
@@ -183,7 +182,7 @@ impl<'a> Validator<'a, '_> {
                     text
                 );
             }
-            e.seen |= bit;
+            e.seen |= 1 << f as u32;
             if f.segment_only() || f.subsegment_only() {
                 if let Some(slot) = e.placed.get_mut(e.placed_len) {
                     *slot = Some((f, key.start));
