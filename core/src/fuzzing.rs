@@ -16,10 +16,10 @@ use crate::{validate, validate_into, verdict, Report, Severity, Verdict};
 /// An independent subsegment without its name: what it leaves in a report (an id, a rejection,
 /// a diagnostic, the subsegment flag) must not show in the next document's. One problem, not
 /// several: this runs before every fuzz input, and each diagnostic costs allocations.
-const PROBLEMS: &[u8] = br#"{"type":"subsegment","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","parent_id":"70de5b6f19ff9a0b","start_time":1,"end_time":2}"#;
+const ONE_PROBLEM: &[u8] = br#"{"type":"subsegment","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","parent_id":"70de5b6f19ff9a0b","start_time":1,"end_time":2}"#;
 
-/// Any bytes: validation is deterministic, also in a report reused after a document with
-/// problems; the verdict agrees with the diagnostics; asking for the outline changes nothing
+/// Any bytes: validation is deterministic, also in a report reused after a document with a
+/// problem; the verdict agrees with the diagnostics; asking for the outline changes nothing
 /// else and the outline points inside the document; and a valid document re-serialised is
 /// still valid.
 pub fn validate_bytes(data: &[u8]) {
@@ -29,7 +29,7 @@ pub fn validate_bytes(data: &[u8]) {
     // here, not kept for the thread: memory kept from one input to the next made libFuzzer
     // run inputs again to look for leaks (a third of the fuzzer's time).
     let mut reused = Report::default();
-    validate_into(PROBLEMS, &mut reused);
+    validate_into(ONE_PROBLEM, &mut reused);
     validate_into(data, &mut reused);
     assert_eq!(
         reused, report,
@@ -413,7 +413,7 @@ mod tests {
 
     #[test]
     fn the_problem_document_leaves_state_behind() {
-        let report = validate(PROBLEMS);
+        let report = validate(ONE_PROBLEM);
         assert_eq!(report.codes(), vec![crate::Code::NameMissing]);
         assert!(!verdict(&report).is_accepted());
         assert!(report.independent_subsegment);
