@@ -1,4 +1,4 @@
-//! Validators side by side on the same bytes: ours; serde_json into a `Value` (what a naive
+//! Validators side by side on the same bytes: ours, and its scan with no rule; serde_json into a `Value` (what a naive
 //! validator pays first); the syntax-only floors (UTF-8 check + serde_json `IgnoredAny`, and
 //! sonic-rs `IgnoredAny` with SIMD); sonic-rs and simd-json parses; the jsonschema crate with
 //! our schema (parse + validate).
@@ -27,6 +27,9 @@ fn validators(c: &mut Criterion) {
                     .filter(|d| peers::xray_segment(&mut report, d))
                     .count()
             })
+        });
+        g.bench_function(BenchmarkId::new("xray-segment-scan-only", label), |b| {
+            b.iter(|| docs.iter().filter(|d| peers::scan_only(d)).count())
         });
         g.bench_function(BenchmarkId::new("floor-utf8+IgnoredAny", label), |b| {
             b.iter(|| docs.iter().filter(|d| peers::floor(d)).count())

@@ -1,8 +1,9 @@
 //! Runs one workload many times, for a profiler (`perf record` or callgrind).
-//! Run: profile [validate|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|FILE]
+//! Run: profile [validate|scan|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|FILE]
 //! [ROUNDS], e.g. `profile request 1000 200`: a generated corpus, the ~1 KB one made
-//! non-ASCII, the fixture documents, or one document. The two floors run the syntax-only peers of `compare`, so a
-//! profile of ours can be set beside theirs.
+//! non-ASCII, the fixture documents, or one document. `scan` runs our scan with no rule, and
+//! the two floors the syntax-only peers of `compare`, so a profile of ours can be set beside
+//! theirs.
 use xray_segment::request::process;
 
 fn main() {
@@ -34,6 +35,13 @@ fn main() {
             for _ in 0..rounds {
                 for b in &bodies {
                     ok += process(b, |_| {}).map(|p| p.documents).unwrap_or(0);
+                }
+            }
+        }
+        "scan" => {
+            for _ in 0..rounds {
+                for d in &docs {
+                    ok += xray_segment::scan_only(d) as usize;
                 }
             }
         }

@@ -9,6 +9,12 @@ pub fn xray_segment(report: &mut xray_segment::Report, doc: &[u8]) -> bool {
     report.is_accepted()
 }
 
+/// Ours with no rule: the scan `xray_segment` runs on (syntax, UTF-8, depth), so the
+/// difference between the two is what the rules cost.
+pub fn scan_only(doc: &[u8]) -> bool {
+    xray_segment::scan_only(doc)
+}
+
 /// What a naive validator pays before checking any rule: a serde_json tree.
 pub fn serde_json_value(doc: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(doc).is_ok()
@@ -95,6 +101,7 @@ mod tests {
         let mut buf = Vec::new();
         let mut peers: Vec<(&str, Peer)> = vec![
             ("ours", Box::new(|d: &[u8]| xray_segment(&mut report, d))),
+            ("our scan", Box::new(scan_only)),
             ("floor", Box::new(floor)),
             ("sonic-rs floor", Box::new(sonic_rs_floor)),
             ("serde_json", Box::new(serde_json_value)),

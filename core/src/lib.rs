@@ -35,5 +35,5 @@ mod verdict;
 
 pub use codes::{Code, Provenance, Severity};
 pub use diagnostic::{line_col, Diagnostic, Report};
-pub use validator::{validate, validate_into};
+pub use validator::{scan_only, validate, validate_into};
 pub use verdict::{verdict, Unprocessed, Verdict};
