@@ -252,10 +252,10 @@ impl<'a> Validator<'a, '_> {
             Field::Namespace => {
                 self.check(p, &Spec::OneOf(&["aws", "remote"], Code::NamespaceValue))
             }
-            Field::Service => self.check(p, &super::sql::SERVICE),
-            Field::Http => self.check(p, &super::http::HTTP),
-            Field::Aws => self.check(p, &super::aws::AWS),
-            Field::Sql => self.check(p, &super::sql::SQL),
+            Field::Service => self.value(p, &super::sql::SERVICE),
+            Field::Http => self.value(p, &super::http::HTTP),
+            Field::Aws => self.value(p, &super::aws::AWS),
+            Field::Sql => self.value(p, &super::sql::SQL),
             Field::Cause => self.cause(p),
             Field::Annotations => self.annotations(p),
             Field::Metadata => self.metadata(p),
