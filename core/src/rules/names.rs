@@ -10,21 +10,15 @@ pub(crate) struct NameCheck {
     pub backslash: bool,
 }
 
-// A class per byte, as bits: nothing for an allowed ASCII character, `BACKSLASH` (allowed by
-// the guide, not by the schema), `NOT_ALLOWED`, and `NON_ASCII` for any byte of a multi-byte
-// character. A name's classes are OR-ed in one pass: a lookup and an OR per byte, where the
-// pass that matched each byte's class cost about six instructions per byte.
+// A class per ASCII byte, as bits: nothing for an allowed character, `BACKSLASH` (allowed by
+// the guide, not by the schema) or `NOT_ALLOWED`. An ASCII name's classes are OR-ed in one
+// pass, a lookup and an OR per byte, where matching each byte's class cost about six
+// instructions per byte. 256 entries, so a byte indexes it without a bounds check.
 const BACKSLASH: u8 = 1;
 const NOT_ALLOWED: u8 = 2;
-const NON_ASCII: u8 = 4;
 static CLASS: [u8; 256] = {
     let mut t = [NOT_ALLOWED; 256];
-    let mut c = 0x80;
-    while c < 256 {
-        t[c] = NON_ASCII;
-        c += 1;
-    }
-    c = b'0' as usize;
+    let mut c = b'0' as usize;
     while c <= b'9' as usize {
         t[c] = 0;
         c += 1;
@@ -46,8 +40,10 @@ static CLASS: [u8; 256] = {
 };
 
 pub(crate) fn check(name: &str) -> NameCheck {
-    let class = name.bytes().fold(0, |acc, b| acc | CLASS[b as usize]);
-    if class & NON_ASCII == 0 {
+    // Checked first, a word at a time: a name with a multi-byte character is read by
+    // character, and the class pass over it would be wasted.
+    if name.is_ascii() {
+        let class = name.bytes().fold(0, |acc, b| acc | CLASS[b as usize]);
         return NameCheck {
             chars: name.len(),
             bad: (class & NOT_ALLOWED != 0)
