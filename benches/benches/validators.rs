@@ -1,7 +1,7 @@
-//! Validators side by side on the same bytes: ours, and its scan with no rule; serde_json into a `Value` (what a naive
-//! validator pays first); the syntax-only floors (UTF-8 check + serde_json `IgnoredAny`, and
-//! sonic-rs `IgnoredAny` with SIMD); sonic-rs and simd-json parses; the jsonschema crate with
-//! our schema (parse + validate).
+//! Validators side by side on the same bytes: ours, and its scan with no rule; serde_json into
+//! a `Value` (what a naive validator pays first); the syntax-only floors (UTF-8 check +
+//! serde_json `IgnoredAny`, and sonic-rs `IgnoredAny` with SIMD); sonic-rs and simd-json
+//! parses; the jsonschema crate with our schema (parse + validate).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use xray_benches::peers::{self, Schema};

@@ -46,9 +46,9 @@ fn sixteen(b: &[u8], at: usize) -> &[u8; 16] {
     b[at..at + 16].try_into().expect("16 bytes")
 }
 
-// Not inlined: the checks above are the common path, and with this loop inlined beside them
-// the compiler copied the id to the stack and read its bytes one by one before knowing it
-// had to (perf annotate: most of `trace_id`'s time).
+// Not inlined: the SSE2 checks in `id16` and `trace_id` are the common path, and with this
+// loop inlined beside them the compiler copied the id to the stack and read its bytes one by
+// one before knowing it had to (perf annotate: most of `trace_id`'s time).
 #[inline(never)]
 fn hex_run_bytes(b: &[u8]) -> HexForm {
     let mut upper = false;
