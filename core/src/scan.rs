@@ -11,6 +11,8 @@ mod search;
 mod unescape;
 
 pub(crate) use number::Num;
+#[cfg(target_arch = "x86_64")]
+use search::short_number;
 use search::{copy_to_stop, decode_short_escapes, find_stop, skip_digits, skip_whitespace};
 pub(crate) use unescape::unescape_into;
 use unescape::{decode_escape, HEX_DIGIT, SHORT_ESCAPES};
@@ -353,7 +355,29 @@ impl<'a> Scanner<'a> {
         self.number_with::<true>()
     }
 
+    #[inline(always)]
     fn number_with<const DETAIL: bool>(&mut self) -> Result<Num<'a>, Stop> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some((end, point)) = short_number(self.b, self.i) {
+            let start = self.i;
+            self.i = start + end as usize;
+            let integer = point == end;
+            let negative = self.b[start] == b'-';
+            let digits = end as usize - usize::from(negative) - usize::from(!integer);
+            return Ok(Num {
+                raw: &self.b[start..self.i],
+                integer,
+                plain: DETAIL && digits <= 15,
+                point: if DETAIL { point } else { 0 },
+                start,
+            });
+        }
+        self.number_bytewise::<DETAIL>()
+    }
+
+    /// The number at the cursor read a byte at a time: near the end of the input, past 16
+    /// bytes, with an exponent, and every invalid one.
+    fn number_bytewise<const DETAIL: bool>(&mut self) -> Result<Num<'a>, Stop> {
         let start = self.i;
         let b = self.b;
         let mut integer = true;

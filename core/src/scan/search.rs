@@ -224,6 +224,58 @@ pub(super) fn skip_whitespace(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Where a short number starting at `i` ends, read from one 16-byte block: `(end, point)`,
+/// `point` being where its integer part ends (both offsets from `i`), for the forms
+/// `-?digits` and `-?digits.digits` that end inside the block and do not start with a `0`
+/// followed by a digit. `None` for anything else, an exponent or an error included, which the
+/// byte-by-byte reading handles. The block's bit masks give both ends at once: read a byte at
+/// a time, each search for the end of a run of digits waited on the load before it.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn short_number(b: &[u8], i: usize) -> Option<(u32, u32)> {
+    use std::arch::x86_64::*;
+    let block = b.get(i..i + 16)?;
+    // SAFETY: the load reads the 16 bytes of `block`; SSE2 is part of x86_64.
+    let (digit, dot, exp, first) = unsafe {
+        let x = _mm_loadu_si128(block.as_ptr() as *const __m128i);
+        let d = _mm_sub_epi8(x, _mm_set1_epi8(b'0' as i8));
+        let digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+        let dot = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'.' as i8));
+        let exp = _mm_cmpeq_epi8(
+            _mm_or_si128(x, _mm_set1_epi8(0x20)),
+            _mm_set1_epi8(b'e' as i8),
+        );
+        (
+            _mm_movemask_epi8(digit) as u32,
+            _mm_movemask_epi8(dot) as u32,
+            _mm_movemask_epi8(exp) as u32,
+            block[0],
+        )
+    };
+    let lead = u32::from(first == b'-');
+    // A bit per byte that is not a digit, the sign excepted; bits past the block are set.
+    let other = !digit & !lead;
+    let point = other.trailing_zeros();
+    // No digit, or a leading zero followed by a digit (an error, found the slow way).
+    if point == lead || (block[lead as usize] == b'0' && point > lead + 1) {
+        return None;
+    }
+    let end = if dot & (1 << point) != 0 {
+        let end = (other & !((2 << point) - 1)).trailing_zeros();
+        if end == point + 1 {
+            return None;
+        }
+        end
+    } else {
+        point
+    };
+    // `end` is 16 when the number may go on past the block.
+    if end >= 16 || exp & (1 << end) != 0 {
+        return None;
+    }
+    Some((end, point))
+}
+
 /// A bit set in each byte of `x` that is not an ASCII digit, and in no byte before the first
 /// such: a digit byte is 0x30..=0x39, high nibble 3, and still 3 after adding 6. A carry out
 /// of a byte only comes from a non-digit and only reaches later bytes.

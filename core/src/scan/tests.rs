@@ -225,6 +225,30 @@ proptest! {
     }
 
     #[test]
+    fn the_sixteen_byte_number_path_agrees_with_the_byte_loop(
+        text in proptest::collection::vec(prop_oneof![
+            8 => (b'0'..=b'9'), 2 => Just(b'.'), 1 => Just(b'-'), 1 => Just(b'e'), 1 => Just(b'E'),
+            1 => Just(b'+'), 1 => Just(b','), 1 => Just(b'}'), 1 => Just(b' '), 1 => Just(b'x'),
+        ], 1..24),
+    ) {
+        // Every length from 1 to 23 bytes: numbers that end inside the block, at its last
+        // byte, past it, and inputs shorter than a block.
+        let read = |detail: bool, fast: bool| {
+            let mut s = Scanner::new(&text);
+            let n = match (detail, fast) {
+                (false, true) => s.number(),
+                (true, true) => s.decimal(),
+                (false, false) => s.number_bytewise::<false>(),
+                (true, false) => s.number_bytewise::<true>(),
+            };
+            (n.map(|n| (n.raw, n.integer, n.plain, n.point, n.start)), s.i)
+        };
+        for detail in [false, true] {
+            prop_assert_eq!(read(detail, true), read(detail, false), "{}", String::from_utf8_lossy(&text));
+        }
+    }
+
+    #[test]
     fn plain_means_no_exponent_and_at_most_15_digits(digits in 1usize..20, point in 0usize..20, exp: bool, neg: bool) {
         let mut text: String = (0..digits).map(|i| char::from(b'1' + (i % 9) as u8)).collect();
         if point > 0 && point < digits {
