@@ -227,7 +227,7 @@ proptest! {
     #[test]
     fn the_sixteen_byte_number_path_agrees_with_the_byte_loop(
         text in proptest::collection::vec(prop_oneof![
-            8 => (b'0'..=b'9'), 2 => Just(b'.'), 1 => Just(b'-'), 1 => Just(b'e'), 1 => Just(b'E'),
+            8 => b'0'..=b'9', 2 => Just(b'.'), 1 => Just(b'-'), 1 => Just(b'e'), 1 => Just(b'E'),
             1 => Just(b'+'), 1 => Just(b','), 1 => Just(b'}'), 1 => Just(b' '), 1 => Just(b'x'),
         ], 1..24),
     ) {
