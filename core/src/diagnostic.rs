@@ -80,6 +80,8 @@ struct Spare {
     strings: Vec<String>,
     /// The validator's buffer for decoding escaped strings.
     scratch: String,
+    /// The order of entity keys in the documents seen so far.
+    key_order: crate::rules::KeyOrder,
 }
 
 // Spare buffers are not part of what a report says.
@@ -203,6 +205,14 @@ impl Report {
     /// The validator's decoding buffer, for one document.
     pub(crate) fn take_scratch(&mut self) -> String {
         std::mem::take(&mut self.spare.scratch)
+    }
+
+    pub(crate) fn spare_key_order(&self) -> crate::rules::KeyOrder {
+        self.spare.key_order
+    }
+
+    pub(crate) fn keep_key_order(&mut self, order: crate::rules::KeyOrder) {
+        self.spare.key_order = order;
     }
 
     /// Takes the decoding buffer back after a document, unless it grew large.

@@ -19,7 +19,7 @@ use crate::{validate, validate_into, verdict, Report, Severity, Verdict};
 const ONE_PROBLEM: &[u8] = br#"{"type":"subsegment","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","parent_id":"70de5b6f19ff9a0b","start_time":1,"end_time":2}"#;
 
 /// Any bytes: validation is deterministic, also in a report reused after a document with a
-/// problem; the verdict agrees with the diagnostics; asking for the outline changes nothing
+/// problem and in one that guesses the document's keys from having read it; the verdict agrees with the diagnostics; asking for the outline changes nothing
 /// else and the outline points inside the document; and a valid document re-serialised is
 /// still valid.
 pub fn validate_bytes(data: &[u8]) {
@@ -34,6 +34,12 @@ pub fn validate_bytes(data: &[u8]) {
     assert_eq!(
         reused, report,
         "a second validation, in a reused report, differs from the first"
+    );
+    // A third reading guesses each entity key from the order the second one saw.
+    validate_into(data, &mut reused);
+    assert_eq!(
+        reused, report,
+        "a validation with keys guessed from the same document's order differs"
     );
     let mut outlined = Report::outlining();
     validate_into(data, &mut outlined);

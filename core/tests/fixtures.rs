@@ -9,7 +9,7 @@ use std::path::Path;
 use libtest_mimic::{Arguments, Failed, Trial};
 use xray_fixtures::{check, Case, Catalogue, Observed, Request};
 use xray_segment::request::put_trace_segments;
-use xray_segment::{restjson, validate, Code};
+use xray_segment::{restjson, validate, validate_into, Code, Report};
 
 /// The catalogue must hold at least this many cases (the suite's coverage promise).
 const MIN_CASES: usize = 300;
@@ -154,6 +154,12 @@ fn ensure(ok: bool, why: String) -> Result<(), Failed> {
     }
 }
 
+fn outlined(doc: &[u8]) -> Report {
+    let mut report = Report::outlining();
+    validate_into(doc, &mut report);
+    report
+}
+
 fn run(case: &Case, request: &Request, plain: bool) -> Result<(), Failed> {
     let mut failures = String::new();
     if let (true, Some(core), Some(doc)) = (plain, &case.core, case.document()) {
@@ -174,6 +180,18 @@ fn run(case: &Case, request: &Request, plain: bool) -> Result<(), Failed> {
                     d.code,
                     d.pointer,
                     d.message
+                );
+            }
+        }
+        // Read a second time, every entity key is guessed from the first reading's order:
+        // the guessed reading must say exactly what the searched one does.
+        for new in [report, outlined(doc)] {
+            let mut again = new.clone();
+            validate_into(doc, &mut again);
+            validate_into(doc, &mut again);
+            if again != new {
+                failures += &format!(
+                    "a reused report disagrees with a new one:\n  new:    {new:?}\n  reused: {again:?}\n"
                 );
             }
         }

@@ -9,7 +9,7 @@ use crate::codes::Code;
 use crate::limits::MAX_NAME_CHARS;
 use crate::outline::{EntityOutline, TextAt};
 use crate::path::Path;
-use crate::scan::{Kind, Stop, Str};
+use crate::scan::{KeyGuess, Kind, Stop, Str};
 use crate::validator::{decoded, emit, Validator};
 
 /// Documented `origin` values and those AWS's own SDKs and collector emit (spec 1.2).
@@ -51,6 +51,79 @@ enum Field {
     Subsegments,
     PrecursorIds,
     Traced,
+}
+
+/// Every field with its key, by discriminant. `field()` says the same as a match, which is
+/// faster; a test holds the two together.
+const FIELDS: [(Field, &[u8]); FIELD_COUNT] = [
+    (Field::Id, b"id"),
+    (Field::TraceId, b"trace_id"),
+    (Field::ParentId, b"parent_id"),
+    (Field::Type, b"type"),
+    (Field::Name, b"name"),
+    (Field::StartTime, b"start_time"),
+    (Field::EndTime, b"end_time"),
+    (Field::InProgress, b"in_progress"),
+    (Field::Error, b"error"),
+    (Field::Throttle, b"throttle"),
+    (Field::Fault, b"fault"),
+    (Field::User, b"user"),
+    (Field::Origin, b"origin"),
+    (Field::ResourceArn, b"resource_arn"),
+    (Field::Namespace, b"namespace"),
+    (Field::Service, b"service"),
+    (Field::Http, b"http"),
+    (Field::Aws, b"aws"),
+    (Field::Sql, b"sql"),
+    (Field::Cause, b"cause"),
+    (Field::Annotations, b"annotations"),
+    (Field::Metadata, b"metadata"),
+    (Field::Subsegments, b"subsegments"),
+    (Field::PrecursorIds, b"precursor_ids"),
+    (Field::Traced, b"traced"),
+];
+const FIELD_COUNT: usize = 25;
+
+static GUESSES: [Option<KeyGuess>; FIELD_COUNT] = {
+    let mut g = [const { None }; FIELD_COUNT];
+    let mut i = 0;
+    while i < FIELD_COUNT {
+        g[i] = KeyGuess::new(FIELDS[i].1);
+        i += 1;
+    }
+    g
+};
+
+/// Where an entity's keys start, in [`KeyOrder`]: before its first key.
+const ENTITY_START: usize = FIELD_COUNT;
+/// No key has followed this one yet.
+const UNKNOWN: u8 = u8::MAX;
+
+/// Per entity key, the entity key that followed it last (by discriminant), for segments and
+/// independent subsegments apart from embedded subsegments, whose keys differ. Kept from one
+/// document to the next by the report: a producer writes its keys in one order.
+#[derive(Clone, Copy)]
+pub(crate) struct KeyOrder([[u8; FIELD_COUNT + 1]; 2]);
+
+impl Default for KeyOrder {
+    fn default() -> KeyOrder {
+        KeyOrder([[UNKNOWN; FIELD_COUNT + 1]; 2])
+    }
+}
+
+impl KeyOrder {
+    /// The key guessed after `prev` (a field's discriminant or `ENTITY_START`).
+    #[inline(always)]
+    fn guess(&self, top: bool, prev: usize) -> Option<(Field, &'static KeyGuess)> {
+        let next = usize::from(self.0[usize::from(!top)][prev]);
+        let (f, _) = FIELDS.get(next)?;
+        Some((*f, GUESSES[next].as_ref()?))
+    }
+
+    #[inline(always)]
+    fn learn(&mut self, top: bool, prev: usize, f: Field) {
+        self.0[usize::from(!top)][prev] = f as u8;
+    }
 }
 
 // Inlined into `entity`, where the match on the key and the match on the field it gives
@@ -162,16 +235,26 @@ impl<'a> Validator<'a, '_> {
         self.s.enter()?;
         let mut e = Entity::default();
         let mut first = true;
-        while let Some(key) = self.s.next_key(&mut first)? {
-            let f = if key.escaped {
-                field(self.text(key).as_bytes())
-            } else {
-                field(key.raw)
+        let mut prev = ENTITY_START;
+        loop {
+            let guess = self.key_order.guess(top, prev);
+            let Some((key, guessed)) = self.s.next_key_guess(&mut first, guess.map(|g| g.1))?
+            else {
+                break;
+            };
+            let f = match guess {
+                Some((f, _)) if guessed => Some(f),
+                _ if key.escaped => field(self.text(key).as_bytes()),
+                _ => field(key.raw),
             };
             let Some(f) = f else {
                 self.s.skip()?;
                 continue;
             };
+            if !guessed {
+                self.key_order.learn(top, prev, f);
+            }
+            prev = f as usize;
             let p = Path::Key(path, key);
             if e.has(f) {
                 let text = decoded(key, &mut self.scratch);
@@ -547,8 +630,43 @@ impl<'a> Validator<'a, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::MAX_PLACED;
-    use crate::{validate, Code};
+    use super::{field, FIELDS, GUESSES, MAX_PLACED};
+    use crate::{validate, validate_into, Code, Report};
+
+    #[test]
+    fn the_field_table_says_what_the_match_says() {
+        for (i, (f, key)) in FIELDS.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?} out of place");
+            assert_eq!(field(key), Some(*f));
+            // Every entity key is short enough to be guessed.
+            assert!(GUESSES[i].is_some(), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn keys_guessed_from_another_order_or_unknown_keys_change_nothing() {
+        // Trained on one key order, read in others: guesses that are wrong, keys with spaces
+        // or escapes where a guess expects none, unknown keys between known ones.
+        let id = r#""id":"70de5b6f19ff9a0a""#;
+        let trace = r#""trace_id":"1-581cf771-a006649127e371903a2de979""#;
+        let times = r#""start_time":1,"end_time":2"#;
+        let docs = [
+            format!(r#"{{"name":"s",{id},{trace},{times}}}"#),
+            format!(r#"{{{id},"name":"s",{trace},{times},"x":1}}"#),
+            format!(r#"{{"name" :"s",{id},{trace},{times}}}"#),
+            format!(r#"{{"n\u0061me":"s",{id},{trace},{times}}}"#),
+            format!(r#"{{"name":"s","other":[],{id},"nam":1,{trace},{times},"name2":"x"}}"#),
+            format!(r#"{{"name":"s",{id},{trace},{times},"name":"s"}}"#),
+            format!(r#"{{"name":"s","id":7,{trace},{times}}}"#),
+        ];
+        let mut reused = Report::default();
+        for _ in 0..2 {
+            for doc in &docs {
+                validate_into(doc.as_bytes(), &mut reused);
+                assert_eq!(reused, validate(doc.as_bytes()), "{doc}");
+            }
+        }
+    }
 
     #[test]
     fn placement_is_judged_for_at_most_max_placed_members() {

@@ -4,6 +4,7 @@ mod annotations;
 mod aws;
 mod cause;
 mod entity;
+pub(crate) use entity::KeyOrder;
 pub(crate) mod fields;
 mod http;
 pub(crate) mod ids;

@@ -350,3 +350,63 @@ fn exact_means_at_least_one_without_exponent_within_the_digit_limits() {
         }
     }
 }
+
+#[test]
+fn a_key_is_guessed_up_to_max_guessed_key_bytes() {
+    use guess::MAX_GUESSED_KEY_BYTES;
+    for n in [
+        MAX_GUESSED_KEY_BYTES - 1,
+        MAX_GUESSED_KEY_BYTES,
+        MAX_GUESSED_KEY_BYTES + 1,
+    ] {
+        let key = "k".repeat(n);
+        let guess = KeyGuess::new(key.as_bytes());
+        assert_eq!(guess.is_some(), n <= MAX_GUESSED_KEY_BYTES, "{n} bytes");
+        if let Some(g) = guess {
+            // Padded so that 16 bytes follow the quote.
+            let text = format!(r#"{{"{key}":1,"x":2}}              "#);
+            let mut s = Scanner::new(text.as_bytes());
+            s.enter().expect("an object");
+            let read = s.next_key_guess(&mut true, Some(&g)).expect("a key");
+            assert_eq!(
+                read.map(|(k, guessed)| (k.raw, guessed)),
+                Some((key.as_bytes(), true))
+            );
+        }
+    }
+    assert!(KeyGuess::new(b"a\"b").is_none() && KeyGuess::new(b"a\\b").is_none());
+}
+
+proptest! {
+    #[test]
+    fn a_guessed_key_reads_as_the_searched_one(
+        keys in proptest::collection::vec(prop_oneof![
+            Just("name"), Just("nam"), Just("name2"), Just(r"na\u006de"), Just(r"name\n"), Just(""),
+            Just("n\u{e4}me"),
+        ], 1..5),
+        spaced in proptest::collection::vec(any::<bool>(), 5),
+        pad in 0usize..20,
+    ) {
+        // Objects whose keys are the guess, near it, or escaped, with or without a space
+        // before the colon, ending at every distance from the input's end.
+        let members: Vec<String> = keys.iter().zip(&spaced)
+            .map(|(k, s)| format!(r#""{k}"{}:1"#, if *s { " " } else { "" }))
+            .collect();
+        let text = format!("{{{}}}{}", members.join(","), " ".repeat(pad));
+        let read = |guess: Option<&KeyGuess>| {
+            let mut s = Scanner::new(text.as_bytes());
+            let mut out = vec![];
+            let r = s.enter().and_then(|()| {
+                let mut first = true;
+                while let Some((k, _)) = s.next_key_guess(&mut first, guess)? {
+                    out.push((k.raw.to_vec(), k.escaped, k.start, s.i));
+                    s.skip()?;
+                }
+                Ok(())
+            });
+            (r, out)
+        };
+        let guess = KeyGuess::new(b"name");
+        prop_assert_eq!(read(guess.as_ref()), read(None), "{}", text);
+    }
+}
