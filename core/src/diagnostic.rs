@@ -82,6 +82,8 @@ struct Spare {
     scratch: String,
     /// The order of entity keys in the documents seen so far.
     key_order: crate::rules::KeyOrder,
+    /// The order of the members of documented objects (http, aws, ...) seen so far.
+    member_order: crate::rules::fields::MemberOrder,
 }
 
 // Spare buffers are not part of what a report says.
@@ -209,6 +211,10 @@ impl Report {
 
     pub(crate) fn spare_key_order(&self) -> crate::rules::KeyOrder {
         self.spare.key_order
+    }
+
+    pub(crate) fn member_order(&mut self) -> &mut crate::rules::fields::MemberOrder {
+        &mut self.spare.member_order
     }
 
     pub(crate) fn keep_key_order(&mut self, order: crate::rules::KeyOrder) {

@@ -4,7 +4,7 @@
 use crate::codes::Code;
 use crate::limits::MAX_STRING_CHARS;
 use crate::path::Path;
-use crate::scan::{Kind, Stop, Str};
+use crate::scan::{KeyGuess, Kind, Stop, Str};
 use crate::validator::{decoded, emit, Validator};
 
 /// What a documented field must hold. Anything else is `field.type` (a lint: X-Ray's handling
@@ -41,6 +41,7 @@ pub(crate) struct Member {
     /// The name's last eight bytes (names of 8 to 15 bytes: with the fingerprint, all of it).
     tail: u64,
     spec: Spec,
+    guess: Option<KeyGuess>,
 }
 
 /// The first seven bytes and the length, packed: equal fingerprints mean equal names up to
@@ -75,7 +76,33 @@ pub(crate) const fn member(name: &'static str, spec: Spec) -> Member {
         fingerprint: fingerprint(name.as_bytes()),
         tail: tail(name.as_bytes()),
         spec,
+        guess: KeyGuess::new(name.as_bytes()),
     }
+}
+
+/// Places in [`MemberOrder`]: one per table member and one per table, by address.
+const MEMBER_SLOTS: usize = 256;
+/// No member has followed this one yet.
+const UNKNOWN: u8 = u8::MAX;
+
+/// For each table member (and each table, for its first key), the position in its table of
+/// the member that followed it last. Kept by the report from one document to the next, as
+/// the entity keys' order is. Members share a slot when their addresses hash alike: a guess
+/// is only ever a guess, confirmed against the document's bytes before it is used.
+#[derive(Clone)]
+pub(crate) struct MemberOrder([u8; MEMBER_SLOTS]);
+
+impl Default for MemberOrder {
+    fn default() -> MemberOrder {
+        MemberOrder([UNKNOWN; MEMBER_SLOTS])
+    }
+}
+
+/// The slot of a table or member, by its address.
+#[inline(always)]
+fn slot<T>(at: *const T) -> usize {
+    let a = at as usize;
+    ((a >> 3) ^ (a >> 11)) % MEMBER_SLOTS
 }
 
 /// Whether `key`, whose fingerprint equals `m`'s, is `m`'s name. Names of up to 15 bytes are
@@ -119,10 +146,14 @@ pub(crate) fn lookup(table: &'static [Member], key: &[u8]) -> Option<&'static Sp
 
 #[inline]
 pub(crate) fn lookup_fp(table: &'static [Member], key: &[u8], fp: u64) -> Option<&'static Spec> {
+    position(table, key, fp).map(|i| &table[i].spec)
+}
+
+#[inline]
+fn position(table: &'static [Member], key: &[u8], fp: u64) -> Option<usize> {
     table
         .iter()
-        .find(|m| m.fingerprint == fp && same_name(m, key))
-        .map(|m| &m.spec)
+        .position(|m| m.fingerprint == fp && same_name(m, key))
 }
 
 /// Characters in a string, counted only when its byte length could exceed `limit`.
@@ -236,12 +267,29 @@ impl<'a> Validator<'a, '_> {
     ) -> Result<(), Stop> {
         self.s.enter()?;
         let mut first = true;
-        while let Some(key) = self.s.next_key(&mut first)? {
-            let spec = if key.escaped {
-                lookup(table, self.text(key).as_bytes())
-            } else {
-                lookup_fp(table, key.raw, fingerprint_in(self.s.b, key))
+        let mut prev = slot(table.as_ptr());
+        loop {
+            let guessed_at = usize::from(self.report.member_order().0[prev]);
+            let guess = table.get(guessed_at).and_then(|m| m.guess.as_ref());
+            let Some((key, guessed)) = self.s.next_key_guess(&mut first, guess)? else {
+                break;
             };
+            let at = if guessed {
+                Some(guessed_at)
+            } else if key.escaped {
+                let text = self.text(key).as_bytes();
+                position(table, text, fingerprint(text))
+            } else {
+                position(table, key.raw, fingerprint_in(self.s.b, key))
+            };
+            let spec = at.map(|at| {
+                if !guessed {
+                    // A table past 254 members would go unguessed past there.
+                    self.report.member_order().0[prev] = u8::try_from(at).unwrap_or(UNKNOWN);
+                }
+                prev = slot(&table[at]);
+                &table[at].spec
+            });
             match spec {
                 // Most members are strings: read them here, without the call to `check`.
                 Some(Spec::Str) if self.s.at_quote() => {
@@ -321,6 +369,32 @@ mod tests {
         }
         t
     };
+
+    #[test]
+    fn members_guessed_from_another_order_change_nothing() {
+        // Trained on one member order, read in others: reordered, repeated, unknown, escaped
+        // and spaced members, and a wrong type where the guess was right before.
+        let seg = |http: &str| {
+            format!(
+                r#"{{"name":"s","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","start_time":1,"end_time":2,"http":{http},"aws":{{"xray":{{"sdk":"x","sdk_version":"1"}},"ecs":{{"container":"c"}}}}}}"#
+            )
+        };
+        let docs = [
+            seg(r#"{"request":{"method":"GET","url":"u"},"response":{"status":200}}"#),
+            seg(r#"{"response":{"status":200},"request":{"url":"u","method":"GET"}}"#),
+            seg(r#"{"request":{"method":"GET","method":7,"x":1,"url":"u"}}"#),
+            seg(r#"{"request":{"m\u0065thod":"GET","url" :"u"},"response":{"status":2.5}}"#),
+            seg(r#"{"request":{"method":["GET"],"url":"u"},"response":{"status":"200"}}"#),
+            seg(r#"{"request":{"metho":"GET","methods":"GET","url":"u"}}"#),
+        ];
+        let mut reused = crate::Report::default();
+        for _ in 0..2 {
+            for doc in &docs {
+                crate::validate_into(doc.as_bytes(), &mut reused);
+                assert_eq!(reused, crate::validate(doc.as_bytes()), "{doc}");
+            }
+        }
+    }
 
     proptest! {
         #[test]

@@ -7,7 +7,7 @@ pub(crate) const MAX_GUESSED_KEY_BYTES: usize = 14;
 
 /// A key expected next, as it stands in the document when it holds no escape and no
 /// whitespace comes before the colon: its bytes, its closing quote and the colon.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct KeyGuess {
     pattern: [u8; 16],
     /// A bit per byte of `pattern` that counts.
