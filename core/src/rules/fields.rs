@@ -80,15 +80,15 @@ pub(crate) const fn member(name: &'static str, spec: Spec) -> Member {
     }
 }
 
-/// Places in [`MemberOrder`]: one per table member and one per table, by address.
+/// Places in [`MemberOrder`]: a table's, by its address, then one per member after it.
 const MEMBER_SLOTS: usize = 256;
 /// No member has followed this one yet.
 const UNKNOWN: u8 = u8::MAX;
 
 /// For each table member (and each table, for its first key), the position in its table of
 /// the member that followed it last. Kept by the report from one document to the next, as
-/// the entity keys' order is. Members share a slot when their addresses hash alike: a guess
-/// is only ever a guess, confirmed against the document's bytes before it is used.
+/// the entity keys' order is. Tables whose slots overlap share them: a guess is only ever a
+/// guess, confirmed against the document's bytes before it is used.
 #[derive(Clone)]
 pub(crate) struct MemberOrder([u8; MEMBER_SLOTS]);
 
@@ -98,7 +98,7 @@ impl Default for MemberOrder {
     }
 }
 
-/// The slot of a table or member, by its address.
+/// The slot of a table, by its address.
 #[inline(always)]
 fn slot<T>(at: *const T) -> usize {
     let a = at as usize;
@@ -267,7 +267,8 @@ impl<'a> Validator<'a, '_> {
     ) -> Result<(), Stop> {
         self.s.enter()?;
         let mut first = true;
-        let mut prev = slot(table.as_ptr());
+        let base = slot(table.as_ptr());
+        let mut prev = base;
         loop {
             let guessed_at = usize::from(self.report.member_order().0[prev]);
             let guess = table.get(guessed_at).and_then(|m| m.guess.as_ref());
@@ -287,7 +288,9 @@ impl<'a> Validator<'a, '_> {
                     // A table past 254 members would go unguessed past there.
                     self.report.member_order().0[prev] = u8::try_from(at).unwrap_or(UNKNOWN);
                 }
-                prev = slot(&table[at]);
+                // Counted from the table's slot, not hashed from the member's address: the
+                // next guess waits on this one.
+                prev = (base + at + 1) % MEMBER_SLOTS;
                 &table[at].spec
             });
             match spec {
