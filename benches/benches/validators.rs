@@ -28,6 +28,14 @@ fn validators(c: &mut Criterion) {
                     .count()
             })
         });
+        g.bench_function(BenchmarkId::new("xray-segment-no-key-order", label), |b| {
+            let mut report = Report::default();
+            b.iter(|| {
+                docs.iter()
+                    .filter(|d| peers::xray_segment_unguessed(&mut report, d))
+                    .count()
+            })
+        });
         g.bench_function(BenchmarkId::new("xray-segment-scan-only", label), |b| {
             b.iter(|| docs.iter().filter(|d| peers::scan_only(d)).count())
         });

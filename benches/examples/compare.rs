@@ -31,6 +31,7 @@ fn main() {
         ("fixtures", peers::fixture_documents()),
     ];
     let mut report = xray_segment::Report::default();
+    let mut unguessed = xray_segment::Report::default();
     let mut buf = Vec::new();
     let mut runs: Vec<(&str, Run)> = vec![
         (
@@ -38,6 +39,14 @@ fn main() {
             Box::new(|docs: &[Vec<u8>]| {
                 docs.iter()
                     .filter(|d| peers::xray_segment(&mut report, d))
+                    .count()
+            }),
+        ),
+        (
+            "xray-segment, no key order learnt",
+            Box::new(|docs: &[Vec<u8>]| {
+                docs.iter()
+                    .filter(|d| peers::xray_segment_unguessed(&mut unguessed, d))
                     .count()
             }),
         ),
@@ -125,7 +134,8 @@ fn main() {
             .position(|(n, _)| n.starts_with(name))
             .unwrap_or(0)
     };
-    let (scan, floor, simd, value, schema) = (
+    let (cold, scan, floor, simd, value, schema) = (
+        row("xray-segment, no key"),
         row("xray-segment scan"),
         row("floor"),
         row("SIMD"),
@@ -134,7 +144,7 @@ fn main() {
     );
     for ci in 0..4 {
         println!(
-            "{}: ours = {:.2} x floor, {:.2} x SIMD floor, {:.1} x serde_json Value, {:.1} x jsonschema; SIMD floor = {:.1} x Value; our scan = {:.2} x ours, {:.2} x SIMD floor",
+            "{}: ours = {:.2} x floor, {:.2} x SIMD floor, {:.1} x serde_json Value, {:.1} x jsonschema; SIMD floor = {:.1} x Value; our scan = {:.2} x ours, {:.2} x SIMD floor; no key order learnt: {:.1} x Value, {:.1} x jsonschema",
             corpora[ci].0,
             table[0][ci] / table[floor][ci],
             table[0][ci] / table[simd][ci],
@@ -143,6 +153,8 @@ fn main() {
             table[simd][ci] / table[value][ci],
             table[scan][ci] / table[0][ci],
             table[scan][ci] / table[simd][ci],
+            table[cold][ci] / table[value][ci],
+            table[cold][ci] / table[schema][ci],
         );
     }
     // The request semantics on 50-document batches, documents JSON-escaped in the body.

@@ -9,6 +9,14 @@ pub fn xray_segment(report: &mut xray_segment::Report, doc: &[u8]) -> bool {
     report.is_accepted()
 }
 
+/// Ours with the order of keys learnt from the documents before forgotten: every key is
+/// searched for, as in a new report.
+pub fn xray_segment_unguessed(report: &mut xray_segment::Report, doc: &[u8]) -> bool {
+    report.forget_key_order();
+    xray_segment::validate_into(doc, report);
+    report.is_accepted()
+}
+
 /// Ours with no rule: the scan `xray_segment` runs on (syntax, UTF-8, depth), so the
 /// difference between the two is what the rules cost.
 pub fn scan_only(doc: &[u8]) -> bool {
@@ -98,9 +106,14 @@ mod tests {
     fn every_peer_accepts_the_corpus_and_refuses_broken_json() {
         let schema = Schema::new();
         let mut report = xray_segment::Report::default();
+        let mut unguessed = xray_segment::Report::default();
         let mut buf = Vec::new();
         let mut peers: Vec<(&str, Peer)> = vec![
             ("ours", Box::new(|d: &[u8]| xray_segment(&mut report, d))),
+            (
+                "ours, no key guessed",
+                Box::new(|d: &[u8]| xray_segment_unguessed(&mut unguessed, d)),
+            ),
             ("our scan", Box::new(scan_only)),
             ("floor", Box::new(floor)),
             ("sonic-rs floor", Box::new(sonic_rs_floor)),

@@ -213,6 +213,14 @@ impl Report {
         self.spare.key_order
     }
 
+    /// Forgets the order of keys learnt from the documents before, so that the next one is
+    /// read with no key guessed, as by a new report. For benchmarks.
+    #[doc(hidden)]
+    pub fn forget_key_order(&mut self) {
+        self.spare.key_order = Default::default();
+        self.spare.member_order = Default::default();
+    }
+
     pub(crate) fn member_order(&mut self) -> &mut crate::rules::fields::MemberOrder {
         &mut self.spare.member_order
     }
@@ -254,6 +262,19 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_learns_the_key_order_and_forgets_it_when_told() {
+        let doc = br#"{"name":"s","id":"70de5b6f19ff9a0a","http":{"request":{"method":"GET"}}}"#;
+        let mut report = Report::default();
+        crate::validate_into(doc, &mut report);
+        let new = Spare::default();
+        assert_ne!(report.spare.key_order, new.key_order);
+        assert_ne!(report.spare.member_order, new.member_order);
+        report.forget_key_order();
+        assert_eq!(report.spare.key_order, new.key_order);
+        assert_eq!(report.spare.member_order, new.member_order);
+    }
 
     #[test]
     fn the_spare_pool_keeps_at_most_its_limit_of_strings() {

@@ -102,7 +102,7 @@ const UNKNOWN: u8 = u8::MAX;
 /// Per entity key, the entity key that followed it last (by discriminant), for segments and
 /// independent subsegments apart from embedded subsegments, whose keys differ. Kept from one
 /// document to the next by the report: a producer writes its keys in one order.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 pub(crate) struct KeyOrder([[u8; FIELD_COUNT + 1]; 2]);
 
 impl Default for KeyOrder {

@@ -89,7 +89,7 @@ const UNKNOWN: u8 = u8::MAX;
 /// the member that followed it last. Kept by the report from one document to the next, as
 /// the entity keys' order is. Tables whose slots overlap share them: a guess is only ever a
 /// guess, confirmed against the document's bytes before it is used.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Debug)]
 pub(crate) struct MemberOrder([u8; MEMBER_SLOTS]);
 
 impl Default for MemberOrder {
