@@ -9,7 +9,11 @@ use crate::codes::Code;
 use crate::limits::MAX_NAME_CHARS;
 use crate::outline::{EntityOutline, TextAt};
 use crate::path::Path;
-use crate::scan::{KeyGuess, Kind, Stop, Str};
+use crate::scan::{Kind, Stop, Str};
+pub(crate) use keys::KeyOrder;
+use keys::{field, Field, ENTITY_START};
+
+mod keys;
 use crate::validator::{decoded, emit, Validator};
 
 /// Documented `origin` values and those AWS's own SDKs and collector emit (spec 1.2).
@@ -23,170 +27,6 @@ const ORIGINS: &[&str] = &[
     "AWS::AppRunner::Service",
     "AWS::Lambda::Function",
 ];
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Field {
-    Id,
-    TraceId,
-    ParentId,
-    Type,
-    Name,
-    StartTime,
-    EndTime,
-    InProgress,
-    Error,
-    Throttle,
-    Fault,
-    User,
-    Origin,
-    ResourceArn,
-    Namespace,
-    Service,
-    Http,
-    Aws,
-    Sql,
-    Cause,
-    Annotations,
-    Metadata,
-    Subsegments,
-    PrecursorIds,
-    Traced,
-}
-
-/// Every field with its key, by discriminant. `field()` says the same as a match, which is
-/// faster; a test holds the two together.
-const FIELDS: [(Field, &[u8]); FIELD_COUNT] = [
-    (Field::Id, b"id"),
-    (Field::TraceId, b"trace_id"),
-    (Field::ParentId, b"parent_id"),
-    (Field::Type, b"type"),
-    (Field::Name, b"name"),
-    (Field::StartTime, b"start_time"),
-    (Field::EndTime, b"end_time"),
-    (Field::InProgress, b"in_progress"),
-    (Field::Error, b"error"),
-    (Field::Throttle, b"throttle"),
-    (Field::Fault, b"fault"),
-    (Field::User, b"user"),
-    (Field::Origin, b"origin"),
-    (Field::ResourceArn, b"resource_arn"),
-    (Field::Namespace, b"namespace"),
-    (Field::Service, b"service"),
-    (Field::Http, b"http"),
-    (Field::Aws, b"aws"),
-    (Field::Sql, b"sql"),
-    (Field::Cause, b"cause"),
-    (Field::Annotations, b"annotations"),
-    (Field::Metadata, b"metadata"),
-    (Field::Subsegments, b"subsegments"),
-    (Field::PrecursorIds, b"precursor_ids"),
-    (Field::Traced, b"traced"),
-];
-const FIELD_COUNT: usize = 25;
-
-static GUESSES: [Option<KeyGuess>; FIELD_COUNT] = {
-    let mut g = [const { None }; FIELD_COUNT];
-    let mut i = 0;
-    while i < FIELD_COUNT {
-        g[i] = KeyGuess::new(FIELDS[i].1);
-        i += 1;
-    }
-    g
-};
-
-/// Where an entity's keys start, in [`KeyOrder`]: before its first key.
-const ENTITY_START: usize = FIELD_COUNT;
-/// No key has followed this one yet.
-const UNKNOWN: u8 = u8::MAX;
-
-/// Per entity key, the entity key that followed it last (by discriminant), for segments and
-/// independent subsegments apart from embedded subsegments, whose keys differ. Kept from one
-/// document to the next by the report: a producer writes its keys in one order.
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub(crate) struct KeyOrder([[u8; FIELD_COUNT + 1]; 2]);
-
-impl Default for KeyOrder {
-    fn default() -> KeyOrder {
-        KeyOrder([[UNKNOWN; FIELD_COUNT + 1]; 2])
-    }
-}
-
-impl KeyOrder {
-    /// The key guessed after `prev` (a field's discriminant or `ENTITY_START`).
-    #[inline(always)]
-    fn guess(&self, top: bool, prev: usize) -> Option<(Field, &'static KeyGuess)> {
-        let next = usize::from(self.0[usize::from(!top)][prev]);
-        let (f, _) = FIELDS.get(next)?;
-        Some((*f, GUESSES[next].as_ref()?))
-    }
-
-    #[inline(always)]
-    fn learn(&mut self, top: bool, prev: usize, f: Field) {
-        self.0[usize::from(!top)][prev] = f as u8;
-    }
-}
-
-// Inlined into `entity`, where the match on the key and the match on the field it gives
-// become one: 170 fewer instructions per ~1 KB document than a call returning the field.
-#[inline(always)]
-fn field(key: &[u8]) -> Option<Field> {
-    Some(match key {
-        b"id" => Field::Id,
-        b"trace_id" => Field::TraceId,
-        b"parent_id" => Field::ParentId,
-        b"type" => Field::Type,
-        b"name" => Field::Name,
-        b"start_time" => Field::StartTime,
-        b"end_time" => Field::EndTime,
-        b"in_progress" => Field::InProgress,
-        b"error" => Field::Error,
-        b"throttle" => Field::Throttle,
-        b"fault" => Field::Fault,
-        b"user" => Field::User,
-        b"origin" => Field::Origin,
-        b"resource_arn" => Field::ResourceArn,
-        b"namespace" => Field::Namespace,
-        b"service" => Field::Service,
-        b"http" => Field::Http,
-        b"aws" => Field::Aws,
-        b"sql" => Field::Sql,
-        b"cause" => Field::Cause,
-        b"annotations" => Field::Annotations,
-        b"metadata" => Field::Metadata,
-        b"subsegments" => Field::Subsegments,
-        b"precursor_ids" => Field::PrecursorIds,
-        b"traced" => Field::Traced,
-        _ => return None,
-    })
-}
-
-impl Field {
-    fn key(self) -> &'static str {
-        match self {
-            Field::Service => "service",
-            Field::User => "user",
-            Field::Origin => "origin",
-            Field::ResourceArn => "resource_arn",
-            Field::Namespace => "namespace",
-            Field::PrecursorIds => "precursor_ids",
-            Field::Sql => "sql",
-            Field::Traced => "traced",
-            _ => "",
-        }
-    }
-    fn segment_only(self) -> bool {
-        matches!(
-            self,
-            Field::Service | Field::User | Field::Origin | Field::ResourceArn
-        )
-    }
-    fn subsegment_only(self) -> bool {
-        matches!(
-            self,
-            Field::Namespace | Field::PrecursorIds | Field::Sql | Field::Traced
-        )
-    }
-}
 
 /// Members documented for segments only or subsegments only that are noted per entity, to be
 /// judged at its end. There are eight such fields, so only repeated keys go past the limit, and
@@ -630,18 +470,8 @@ impl<'a> Validator<'a, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{field, FIELDS, GUESSES, MAX_PLACED};
+    use super::MAX_PLACED;
     use crate::{validate, validate_into, Code, Report};
-
-    #[test]
-    fn the_field_table_says_what_the_match_says() {
-        for (i, (f, key)) in FIELDS.iter().enumerate() {
-            assert_eq!(*f as usize, i, "{f:?} out of place");
-            assert_eq!(field(key), Some(*f));
-            // Every entity key is short enough to be guessed.
-            assert!(GUESSES[i].is_some(), "{f:?}");
-        }
-    }
 
     #[test]
     fn keys_guessed_from_another_order_or_unknown_keys_change_nothing() {
