@@ -11,7 +11,7 @@ mod number;
 mod search;
 mod unescape;
 
-pub(crate) use guess::KeyGuess;
+pub(crate) use guess::{KeyGuess, NO_SUCCESSOR};
 pub(crate) use number::Num;
 #[cfg(target_arch = "x86_64")]
 use search::short_number;

@@ -41,8 +41,9 @@ pub fn scan_only(doc: &[u8]) -> bool {
 }
 
 /// Like [`validate`], reusing the report's allocations. The report also keeps the order in
-/// which the segments' keys came, and the next document is read faster when it has its keys in
-/// that order, as documents from one producer do; what the report says does not depend on it.
+/// which keys came (of segments and of the objects the rules know), and the next document is
+/// read faster when it has its keys in that order, as documents from one producer do; what
+/// the report says does not depend on it.
 pub fn validate_into(doc: &[u8], report: &mut Report) {
     report.clear();
     report.bytes = doc.len();

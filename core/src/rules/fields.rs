@@ -4,7 +4,7 @@
 use crate::codes::Code;
 use crate::limits::MAX_STRING_CHARS;
 use crate::path::Path;
-use crate::scan::{KeyGuess, Kind, Stop, Str};
+use crate::scan::{KeyGuess, Kind, Stop, Str, NO_SUCCESSOR};
 use crate::validator::{decoded, emit, Validator};
 
 /// What a documented field must hold. Anything else is `field.type` (a lint: X-Ray's handling
@@ -82,8 +82,6 @@ pub(crate) const fn member(name: &'static str, spec: Spec) -> Member {
 
 /// Places in [`MemberOrder`]: a table's, by its address, then one per member after it.
 const MEMBER_SLOTS: usize = 256;
-/// No member has followed this one yet.
-const UNKNOWN: u8 = u8::MAX;
 
 /// For each table member (and each table, for its first key), the position in its table of
 /// the member that followed it last. Kept by the report from one document to the next, as
@@ -94,7 +92,7 @@ pub(crate) struct MemberOrder([u8; MEMBER_SLOTS]);
 
 impl Default for MemberOrder {
     fn default() -> MemberOrder {
-        MemberOrder([UNKNOWN; MEMBER_SLOTS])
+        MemberOrder([NO_SUCCESSOR; MEMBER_SLOTS])
     }
 }
 
@@ -286,7 +284,7 @@ impl<'a> Validator<'a, '_> {
             let spec = at.map(|at| {
                 if !guessed {
                     // A table past 254 members would go unguessed past there.
-                    self.report.member_order().0[prev] = u8::try_from(at).unwrap_or(UNKNOWN);
+                    self.report.member_order().0[prev] = u8::try_from(at).unwrap_or(NO_SUCCESSOR);
                 }
                 // Counted from the table's slot, not hashed from the member's address: the
                 // next guess waits on this one.

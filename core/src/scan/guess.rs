@@ -2,6 +2,9 @@
 //! every time (each SDK serializes its own structures), so the key that followed one last
 //! time is a good guess for the next.
 
+/// In an order table (the key that followed each key last): no key has followed this one yet.
+pub(crate) const NO_SUCCESSOR: u8 = u8::MAX;
+
 /// The longest key a guess can hold: with its closing quote and the colon, one 16-byte block.
 pub(crate) const MAX_GUESSED_KEY_BYTES: usize = 14;
 
@@ -17,7 +20,9 @@ pub(crate) struct KeyGuess {
 
 impl KeyGuess {
     /// A guess for `key`; `None` when it is longer than [`MAX_GUESSED_KEY_BYTES`] or holds a
-    /// quote or a backslash, which would not stand for themselves in the document.
+    /// byte that is not plain ASCII text (a quote, a backslash, a control character, a byte of
+    /// a multi-byte character), which the document may not hold as it stands or which the
+    /// scan must look at.
     pub const fn new(key: &[u8]) -> Option<KeyGuess> {
         if key.len() > MAX_GUESSED_KEY_BYTES {
             return None;
@@ -25,7 +30,7 @@ impl KeyGuess {
         let mut pattern = [0u8; 16];
         let mut i = 0;
         while i < key.len() {
-            if key[i] == b'"' || key[i] == b'\\' || key[i] < 0x20 {
+            if key[i] == b'"' || key[i] == b'\\' || key[i] < 0x20 || key[i] >= 0x80 {
                 return None;
             }
             pattern[i] = key[i];

@@ -374,7 +374,9 @@ fn a_key_is_guessed_up_to_max_guessed_key_bytes() {
             );
         }
     }
-    assert!(KeyGuess::new(b"a\"b").is_none() && KeyGuess::new(b"a\\b").is_none());
+    for bad in [&b"a\"b"[..], b"a\\b", b"a\nb", "n\u{e4}me".as_bytes()] {
+        assert!(KeyGuess::new(bad).is_none(), "{bad:?}");
+    }
 }
 
 proptest! {

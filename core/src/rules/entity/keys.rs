@@ -1,7 +1,7 @@
 //! The keys of segments and subsegments: which field each names, and the order in which the
 //! documents before had them, to guess the next.
 
-use crate::scan::KeyGuess;
+use crate::scan::{KeyGuess, NO_SUCCESSOR};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) enum Field {
@@ -75,8 +75,6 @@ static GUESSES: [Option<KeyGuess>; FIELD_COUNT] = {
 
 /// Where an entity's keys start, in [`KeyOrder`]: before its first key.
 pub(super) const ENTITY_START: usize = FIELD_COUNT;
-/// No key has followed this one yet.
-const UNKNOWN: u8 = u8::MAX;
 
 /// Per entity key, the entity key that followed it last (by discriminant), for segments and
 /// independent subsegments apart from embedded subsegments, whose keys differ. Kept from one
@@ -86,7 +84,7 @@ pub(crate) struct KeyOrder([[u8; FIELD_COUNT + 1]; 2]);
 
 impl Default for KeyOrder {
     fn default() -> KeyOrder {
-        KeyOrder([[UNKNOWN; FIELD_COUNT + 1]; 2])
+        KeyOrder([[NO_SUCCESSOR; FIELD_COUNT + 1]; 2])
     }
 }
 
