@@ -209,8 +209,8 @@ impl Report {
         std::mem::take(&mut self.spare.scratch)
     }
 
-    pub(crate) fn spare_key_order(&self) -> crate::rules::KeyOrder {
-        self.spare.key_order
+    pub(crate) fn key_order(&mut self) -> &mut crate::rules::KeyOrder {
+        &mut self.spare.key_order
     }
 
     /// Forgets the order of keys learnt from the documents before, so that the next one is
@@ -223,10 +223,6 @@ impl Report {
 
     pub(crate) fn member_order(&mut self) -> &mut crate::rules::fields::MemberOrder {
         &mut self.spare.member_order
-    }
-
-    pub(crate) fn keep_key_order(&mut self, order: crate::rules::KeyOrder) {
-        self.spare.key_order = order;
     }
 
     /// Takes the decoding buffer back after a document, unless it grew large.

@@ -57,7 +57,6 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
         return;
     }
     let scratch = report.take_scratch();
-    let key_order = report.spare_key_order();
     let mut v = Validator {
         s: Scanner::new(doc),
         report,
@@ -66,13 +65,10 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
         entities: 0,
         entity_depth: 0,
         annotations: 0,
-        key_order,
     };
     let result = v.document();
     let lone = std::mem::take(&mut v.s.lone_surrogates);
     let scratch = std::mem::take(&mut v.scratch);
-    let key_order = v.key_order;
-    report.keep_key_order(key_order);
     report.keep_scratch(scratch);
     // The scan checks UTF-8 from the first non-ASCII byte in a string on, and stops if it is
     // bad. Bad UTF-8 anywhere outranks a syntax error, as if the whole document had been
@@ -195,8 +191,6 @@ pub(crate) struct Validator<'a, 'r> {
     pub entity_depth: u16,
     /// Annotations seen so far in the document.
     pub annotations: usize,
-    /// Entity keys guessed from the order of the documents before.
-    pub key_order: crate::rules::KeyOrder,
 }
 
 impl<'a> Validator<'a, '_> {

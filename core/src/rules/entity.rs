@@ -77,7 +77,7 @@ impl<'a> Validator<'a, '_> {
         let mut first = true;
         let mut prev = ENTITY_START;
         loop {
-            let guess = self.key_order.guess(top, prev);
+            let guess = self.report.key_order().guess(top, prev);
             let Some((key, guessed)) = self.s.next_key_guess(&mut first, guess.map(|g| g.1))?
             else {
                 break;
@@ -92,7 +92,7 @@ impl<'a> Validator<'a, '_> {
                 continue;
             };
             if !guessed {
-                self.key_order.learn(top, prev, f);
+                self.report.key_order().learn(top, prev, f);
             }
             prev = f as usize;
             let p = Path::Key(path, key);
