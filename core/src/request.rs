@@ -80,14 +80,15 @@ pub fn process(
     body: &[u8],
     on_document: impl FnMut(DocumentEvent<'_>),
 ) -> Result<Processed, RequestError> {
-    process_with(body, Report::default(), on_document)
+    process_with(body, &mut Report::default(), on_document)
 }
 
 /// Like [`process`], validating into `report` (made with [`Report::outlining`] to get each
-/// document's outline in the event).
+/// document's outline in the event). A report kept from one request to the next allocates
+/// less and guesses the keys of the first document too (see [`validate_into`]).
 pub fn process_with(
     body: &[u8],
-    mut report: Report,
+    report: &mut Report,
     mut on_document: impl FnMut(DocumentEvent<'_>),
 ) -> Result<Processed, RequestError> {
     let members = locate_documents(body)?;
@@ -106,12 +107,12 @@ pub fn process_with(
             Place::Body(r) => &body[r.clone()],
             Place::Decoded(r) => &members.text[r.clone()],
         };
-        validate_into(doc, &mut report);
-        let v = verdict(&report);
+        validate_into(doc, report);
+        let v = verdict(report);
         on_document(DocumentEvent {
             index,
             document: doc,
-            report: &report,
+            report,
             verdict: &v,
         });
         if let Verdict::Unprocessed(u) = v {

@@ -133,6 +133,31 @@ fn only_when_asked_and_only_for_a_parsed_object() {
 }
 
 proptest! {
+    /// `serve` keeps one report from one request to the next: each document's report and
+    /// verdict must be those a new report gives, whatever the requests before held.
+    #[test]
+    fn a_report_kept_across_requests_says_what_a_new_one_does(
+        bodies in proptest::collection::vec(
+            proptest::collection::vec(prop_oneof![segment(), independent_subsegment()], 1..4), 1..4),
+    ) {
+        let mut kept = Report::outlining();
+        for docs in &bodies {
+            let texts: Vec<String> = docs.iter().map(|e| serde_json::to_string(e).unwrap()).collect();
+            let body = serde_json::json!({ "TraceSegmentDocuments": texts }).to_string();
+            let mut seen = vec![];
+            xray_segment::request::process_with(body.as_bytes(), &mut kept, |ev| {
+                seen.push((ev.report.clone(), ev.verdict.clone()));
+            }).unwrap();
+            prop_assert_eq!(seen.len(), texts.len());
+            for ((report, verdict), text) in seen.iter().zip(&texts) {
+                let mut new = Report::outlining();
+                validate_into(text.as_bytes(), &mut new);
+                prop_assert_eq!(report, &new);
+                prop_assert_eq!(verdict, &xray_segment::verdict(&new));
+            }
+        }
+    }
+
     /// Text is only ever read from the outline's own document, but any bytes and any range
     /// give an answer, never a panic.
     #[test]

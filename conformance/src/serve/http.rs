@@ -15,6 +15,12 @@ use serde_json::json;
 use xray_segment::request::{error_response, process_with, success_response, Processed};
 use xray_segment::{Report, Unprocessed, Verdict};
 
+thread_local! {
+    // One outlining report per worker thread, kept from one request to the next: its buffers
+    // are reused and the key order it learnt guesses the next request's first document.
+    static REPORTS: std::cell::Cell<Option<Report>> = const { std::cell::Cell::new(None) };
+}
+
 use super::faults::{CallFault, Faults, INJECTED_ERROR_CODE, INJECTED_MESSAGE};
 use super::key::Key;
 use super::sigv4::{verify, Keys};
@@ -129,7 +135,8 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
     // Recorded together after the request, under one lock instead of one per document.
     let mut pending = Vec::new();
     let time = now();
-    let result = process_with(&bytes, Report::outlining(), |ev| {
+    let mut report = REPORTS.with(|r| r.take()).unwrap_or_else(Report::outlining);
+    let result = process_with(&bytes, &mut report, |ev| {
         let mut verdict = ev.verdict.clone();
         if verdict.is_accepted() {
             let d = app.valid_documents.fetch_add(1, Ordering::Relaxed) + 1;
@@ -157,6 +164,7 @@ async fn put_trace_segments(Axum(app): Axum<Arc<App>>, headers: HeaderMap, body:
             entries.push(u);
         }
     });
+    REPORTS.with(|r| r.set(Some(report)));
     app.state.commit(pending);
     app.state.flush();
     match result {
