@@ -15,17 +15,17 @@ use serde_json::json;
 use xray_segment::request::{error_response, process_with, success_response, Processed};
 use xray_segment::{Report, Unprocessed, Verdict};
 
-thread_local! {
-    // One outlining report per worker thread, kept from one request to the next: its buffers
-    // are reused and the key order it learnt guesses the next request's first document.
-    static REPORTS: std::cell::Cell<Option<Report>> = const { std::cell::Cell::new(None) };
-}
-
 use super::faults::{CallFault, Faults, INJECTED_ERROR_CODE, INJECTED_MESSAGE};
 use super::key::Key;
 use super::sigv4::{verify, Keys};
 use super::state::{now, Arrival, Call, State};
 use crate::endpoint::{into_http, read_body, request_id};
+
+thread_local! {
+    // One outlining report per worker thread, kept from one request to the next: its buffers
+    // are reused and the key order it learnt guesses the next request's first document.
+    static REPORTS: std::cell::Cell<Option<Report>> = const { std::cell::Cell::new(None) };
+}
 
 /// How long a client may take to send a request body; a slow one cannot hold a worker.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);

@@ -10,11 +10,11 @@ use crate::limits::MAX_NAME_CHARS;
 use crate::outline::{EntityOutline, TextAt};
 use crate::path::Path;
 use crate::scan::{Kind, Stop, Str};
+use crate::validator::{decoded, emit, Validator};
 pub(crate) use keys::KeyOrder;
 use keys::{field, Field, ENTITY_START};
 
 mod keys;
-use crate::validator::{decoded, emit, Validator};
 
 /// Documented `origin` values and those AWS's own SDKs and collector emit (spec 1.2).
 const ORIGINS: &[&str] = &[

@@ -34,32 +34,32 @@ pub(super) enum Field {
 
 /// Every field with its key, by discriminant. `field()` says the same as a match, which is
 /// faster; a test holds the two together.
-const FIELDS: [(Field, &[u8]); FIELD_COUNT] = [
-    (Field::Id, b"id"),
-    (Field::TraceId, b"trace_id"),
-    (Field::ParentId, b"parent_id"),
-    (Field::Type, b"type"),
-    (Field::Name, b"name"),
-    (Field::StartTime, b"start_time"),
-    (Field::EndTime, b"end_time"),
-    (Field::InProgress, b"in_progress"),
-    (Field::Error, b"error"),
-    (Field::Throttle, b"throttle"),
-    (Field::Fault, b"fault"),
-    (Field::User, b"user"),
-    (Field::Origin, b"origin"),
-    (Field::ResourceArn, b"resource_arn"),
-    (Field::Namespace, b"namespace"),
-    (Field::Service, b"service"),
-    (Field::Http, b"http"),
-    (Field::Aws, b"aws"),
-    (Field::Sql, b"sql"),
-    (Field::Cause, b"cause"),
-    (Field::Annotations, b"annotations"),
-    (Field::Metadata, b"metadata"),
-    (Field::Subsegments, b"subsegments"),
-    (Field::PrecursorIds, b"precursor_ids"),
-    (Field::Traced, b"traced"),
+const FIELDS: [(Field, &str); FIELD_COUNT] = [
+    (Field::Id, "id"),
+    (Field::TraceId, "trace_id"),
+    (Field::ParentId, "parent_id"),
+    (Field::Type, "type"),
+    (Field::Name, "name"),
+    (Field::StartTime, "start_time"),
+    (Field::EndTime, "end_time"),
+    (Field::InProgress, "in_progress"),
+    (Field::Error, "error"),
+    (Field::Throttle, "throttle"),
+    (Field::Fault, "fault"),
+    (Field::User, "user"),
+    (Field::Origin, "origin"),
+    (Field::ResourceArn, "resource_arn"),
+    (Field::Namespace, "namespace"),
+    (Field::Service, "service"),
+    (Field::Http, "http"),
+    (Field::Aws, "aws"),
+    (Field::Sql, "sql"),
+    (Field::Cause, "cause"),
+    (Field::Annotations, "annotations"),
+    (Field::Metadata, "metadata"),
+    (Field::Subsegments, "subsegments"),
+    (Field::PrecursorIds, "precursor_ids"),
+    (Field::Traced, "traced"),
 ];
 const FIELD_COUNT: usize = 25;
 
@@ -67,7 +67,7 @@ static GUESSES: [Option<KeyGuess>; FIELD_COUNT] = {
     let mut g = [const { None }; FIELD_COUNT];
     let mut i = 0;
     while i < FIELD_COUNT {
-        g[i] = KeyGuess::new(FIELDS[i].1);
+        g[i] = KeyGuess::new(FIELDS[i].1.as_bytes());
         i += 1;
     }
     g
@@ -139,17 +139,7 @@ pub(super) fn field(key: &[u8]) -> Option<Field> {
 
 impl Field {
     pub(super) fn key(self) -> &'static str {
-        match self {
-            Field::Service => "service",
-            Field::User => "user",
-            Field::Origin => "origin",
-            Field::ResourceArn => "resource_arn",
-            Field::Namespace => "namespace",
-            Field::PrecursorIds => "precursor_ids",
-            Field::Sql => "sql",
-            Field::Traced => "traced",
-            _ => "",
-        }
+        FIELDS[self as usize].1
     }
     pub(super) fn segment_only(self) -> bool {
         matches!(
@@ -173,7 +163,8 @@ mod tests {
     fn the_field_table_says_what_the_match_says() {
         for (i, (f, key)) in FIELDS.iter().enumerate() {
             assert_eq!(*f as usize, i, "{f:?} out of place");
-            assert_eq!(field(key), Some(*f));
+            assert_eq!(field(key.as_bytes()), Some(*f));
+            assert_eq!(f.key(), *key);
             // Every entity key is short enough to be guessed.
             assert!(GUESSES[i].is_some(), "{f:?}");
         }
