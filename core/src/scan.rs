@@ -6,16 +6,18 @@
 
 use crate::limits::MAX_DEPTH;
 
+mod decode;
 mod guess;
 mod number;
 mod search;
 mod unescape;
 
+use decode::decode_short_escapes;
 pub(crate) use guess::{KeyGuess, NO_SUCCESSOR};
 pub(crate) use number::Num;
 #[cfg(target_arch = "x86_64")]
 use search::short_number;
-use search::{copy_to_stop, decode_short_escapes, find_stop, skip_digits, skip_whitespace};
+use search::{copy_to_stop, find_stop, skip_digits, skip_whitespace};
 pub(crate) use unescape::unescape_into;
 use unescape::{decode_escape, HEX_DIGIT, SHORT_ESCAPES};
 

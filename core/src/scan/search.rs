@@ -18,7 +18,7 @@ static STRING_STOP: [[bool; 256]; 2] = [stop_table(false), stop_table(true)];
 /// must stop at), and with `HIGH` per byte of a multi-byte character too; and a bit per quote.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn stops<const HIGH: bool>(x: std::arch::x86_64::__m128i) -> (u32, u32) {
+pub(super) fn stops<const HIGH: bool>(x: std::arch::x86_64::__m128i) -> (u32, u32) {
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86_64; these intrinsics only compute on registers.
     unsafe {
@@ -113,83 +113,6 @@ pub(super) fn copy_to_stop(b: &[u8], i: usize, out: &mut Vec<u8>) -> (usize, boo
     let end = skip_plain_bytes::<false>(b, i);
     out.extend_from_slice(&b[i..end]);
     (end, b.get(end) == Some(&b'"'))
-}
-
-/// Appends `b[i..]` to `out` with its two-byte escapes decoded, up to the first byte that
-/// needs a closer look (a quote, a `\\u` or invalid escape, a control character) or to the
-/// last 32 bytes; returns that byte's index. Escaped documents inside a request body have an
-/// escape every few bytes. Input is read in fixed 16-byte blocks and the escapes of a block
-/// are taken from its bit masks, so no load waits on where the previous escape ended.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-pub(super) fn decode_short_escapes(b: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
-    use super::unescape::SHORT_ESCAPES;
-    use std::arch::x86_64::*;
-    // Room for the rest of `b` plus one 16-byte store past it.
-    out.reserve(b.len() - i + 16);
-    let base = out.len();
-    let dst = out.as_mut_ptr();
-    // `s` is where the current run of plain bytes starts in `b`, `o` where it goes in `out`.
-    let mut s = i;
-    let mut o = base;
-    // SAFETY: SSE2 is part of x86_64. While i + 33 <= len, every load (16 bytes at `i`, or at
-    // a run start s <= i + 17) and every escape's second byte (at most i + 16) is inside `b`.
-    // `o - base` never exceeds the bytes consumed, `s` minus the `i` passed in (an escape
-    // writes one byte for two), so each 16-byte store at `o` ends within the capacity
-    // reserved. Only bytes before `s` are counted in the length: plain bytes copied from
-    // valid UTF-8 up to an ASCII stop byte, and decoded escapes (ASCII), so `out` stays
-    // valid UTF-8.
-    unsafe {
-        while i + 33 <= b.len() {
-            let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
-            let run = if s == i {
-                x
-            } else {
-                _mm_loadu_si128(b.as_ptr().add(s) as *const __m128i)
-            };
-            _mm_storeu_si128(dst.add(o) as *mut __m128i, run);
-            let (any, _) = stops::<false>(x);
-            let backslash = _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8))) as u32;
-            // A byte before `s` was the second byte of an escape that ended the last block.
-            let mut m = any & (u32::MAX << (s - i));
-            while m != 0 {
-                let p = m.trailing_zeros() as usize;
-                let at = i + p;
-                let short = if backslash & (1 << p) != 0 {
-                    SHORT_ESCAPES[*b.get_unchecked(at + 1) as usize]
-                } else {
-                    0
-                };
-                if short == 0 {
-                    out.set_len(o + (at - s));
-                    return at;
-                }
-                o += at - s;
-                *dst.add(o) = short;
-                o += 1;
-                s = at + 2;
-                _mm_storeu_si128(
-                    dst.add(o) as *mut __m128i,
-                    _mm_loadu_si128(b.as_ptr().add(s) as *const __m128i),
-                );
-                // The escape's second byte is never a stop of its own.
-                m &= !(3 << p);
-            }
-            if s < i + 16 {
-                o += i + 16 - s;
-                s = i + 16;
-            }
-            i += 16;
-        }
-        out.set_len(o);
-    }
-    s
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-pub(super) fn decode_short_escapes(_b: &[u8], i: usize, _out: &mut Vec<u8>) -> usize {
-    i
 }
 
 /// The index of the first byte at or after `i` that is not JSON whitespace, or `b.len()`.
