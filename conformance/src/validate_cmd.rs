@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use serde_json::json;
-use xray_segment::{validate, verdict, Verdict};
+use xray_segment::{validate_into, verdict, Report, Verdict};
 
 use crate::cli::{OutputFormat, ValidateArgs};
 use crate::exit;
@@ -16,6 +16,12 @@ struct Seen {
     accepted: usize,
     /// Inputs that could not be read (reported on stderr as they came).
     unreadable: usize,
+    /// One report for every document: its buffers are reused, and the key order it learns
+    /// from one document guesses the next one's keys (a directory usually holds the output
+    /// of one producer).
+    report: Report,
+    /// One buffer for every file read.
+    buf: Vec<u8>,
 }
 
 /// Validates each input as it is read, so a directory of any size is checked in the memory of
@@ -97,14 +103,19 @@ fn file(
     path: &Path,
     seen: &mut Seen,
 ) -> std::io::Result<()> {
-    match std::fs::read(path) {
-        Ok(doc) => one(out, format, &path.display().to_string(), &doc, seen),
+    let mut buf = std::mem::take(&mut seen.buf);
+    buf.clear();
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut buf));
+    let written = match read {
+        Ok(_) => one(out, format, &path.display().to_string(), &buf, seen),
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", path.display());
             seen.unreadable += 1;
             Ok(())
         }
-    }
+    };
+    seen.buf = buf;
+    written
 }
 
 fn one(
@@ -114,12 +125,26 @@ fn one(
     doc: &[u8],
     seen: &mut Seen,
 ) -> std::io::Result<()> {
-    let report = validate(doc);
-    let v = verdict(&report);
+    let mut report = std::mem::take(&mut seen.report);
+    validate_into(doc, &mut report);
+    let written = write(out, format, file, doc, &report, seen);
+    seen.report = report;
+    written
+}
+
+fn write(
+    out: &mut impl Write,
+    format: OutputFormat,
+    file: &str,
+    doc: &[u8],
+    report: &Report,
+    seen: &mut Seen,
+) -> std::io::Result<()> {
+    let v = verdict(report);
     seen.documents += 1;
     seen.accepted += usize::from(v.is_accepted());
     match format {
-        OutputFormat::Human => human(out, file, doc, &report, &v),
+        OutputFormat::Human => human(out, file, doc, report, &v),
         OutputFormat::Json => {
             let (id, code, message) = match &v {
                 Verdict::Accepted => (report.id().map(str::to_owned), None, None),
@@ -150,7 +175,7 @@ fn human(
     out: &mut impl Write,
     file: &str,
     doc: &[u8],
-    report: &xray_segment::Report,
+    report: &Report,
     v: &Verdict,
 ) -> std::io::Result<()> {
     for d in &report.diagnostics {

@@ -248,6 +248,39 @@ fn validate_walks_a_directory_in_name_order_and_keeps_going_past_an_unreadable_i
     assert!(String::from_utf8_lossy(&out.stderr).contains("no document found"));
 }
 
+#[test]
+fn validate_says_the_same_of_each_file_whatever_came_before_it() {
+    // One report serves every file of a run: what it keeps from one document (buffers, the
+    // order of keys) must not change what it says of the next.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/documents");
+    let mut files: Vec<String> = ["names", "sdk-output", "required", "not-json"]
+        .iter()
+        .flat_map(|sub| std::fs::read_dir(dir.join(sub)).unwrap())
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    files.sort();
+    let lines = |files: &[String]| -> Vec<String> {
+        let mut args = vec!["validate", "--format", "json"];
+        args.extend(files.iter().map(String::as_str));
+        let out = xc(&args);
+        let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        lines.sort();
+        lines
+    };
+    let forward = lines(&files);
+    assert_eq!(forward.len(), files.len());
+    files.reverse();
+    assert_eq!(forward, lines(&files));
+    // And as each file alone says, for a few of them.
+    for f in files.iter().step_by(17) {
+        let alone = lines(std::slice::from_ref(f));
+        assert!(forward.contains(&alone[0]), "{f}: {}", alone[0]);
+    }
+}
+
 /// Runs the binary, expects a usage error (exit 2, no panic) and returns what it said.
 fn usage_error(args: &[&str]) -> String {
     let out = xc(args);
