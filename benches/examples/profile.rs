@@ -1,7 +1,8 @@
 //! Runs one workload many times, for a profiler (`perf record` or callgrind).
-//! Run: profile [validate|scan|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|FILE]
+//! Run: profile [validate|validate-cold|scan|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|FILE]
 //! [ROUNDS], e.g. `profile request 1000 200`: a generated corpus, the ~1 KB one made
-//! non-ASCII, the fixture documents, or one document. `scan` runs our scan with no rule, and
+//! non-ASCII, the fixture documents, or one document. `validate-cold` forgets the key order
+//! before each document, as a new report has none. `scan` runs our scan with no rule, and
 //! the two floors the syntax-only peers of `compare`, so a profile of ours can be set beside
 //! theirs.
 use xray_segment::request::process;
@@ -58,9 +59,13 @@ fn main() {
             }
         }
         _ => {
+            let cold = what == "validate-cold";
             let mut report = xray_segment::Report::default();
             for _ in 0..rounds {
                 for d in &docs {
+                    if cold {
+                        report.forget_key_order();
+                    }
                     xray_segment::validate_into(d, &mut report);
                     ok += report.is_accepted() as usize;
                 }
