@@ -53,9 +53,16 @@ unsafe fn decode_blocks(b: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
         while i + 33 <= b.len() {
             let x = _mm_loadu_si128(b.as_ptr().add(i) as *const __m128i);
             let (any, _) = stops::<false>(x);
+            if any == 0 && s == i {
+                // Plain text (a long string value in the document): copied as it stands.
+                _mm_storeu_si128(dst.add(o) as *mut __m128i, x);
+                o += 16;
+                i += 16;
+                s = i;
+                continue;
+            }
             let backslash = _mm_movemask_epi8(is(x, b'\\')) as u32;
-            // 1 when the block's first byte is the second of an escape decoded already. A
-            // block with no stop is copied as it stands, below.
+            // 1 when the block's first byte is the second of an escape decoded already.
             let carried = s - i;
             if carried <= 1 && any != 0 {
                 let c = carried as u32;
