@@ -75,6 +75,19 @@ fn is_short_escape(c: u8) -> bool {
     SHORT_ESCAPES[c as usize] != 0
 }
 
+/// The value of the four hex digits at `b[at..]`, if they are four hex digits. Text sent with
+/// every non-ASCII character escaped (as Python's `json.dumps` does by default) has a `\\u`
+/// escape every six bytes, so the digits are looked up together and checked with one test.
+#[inline(always)]
+fn hex4_at(b: &[u8], at: usize) -> Option<u32> {
+    let &[w, x, y, z] = b.get(at..at + 4)? else {
+        return None;
+    };
+    let [w, x, y, z] = [w, x, y, z].map(|c| HEX_DIGIT[c as usize]);
+    ((w | x | y | z) < 16)
+        .then(|| u32::from(w) << 12 | u32::from(x) << 8 | u32::from(y) << 4 | u32::from(z))
+}
+
 pub(crate) struct Scanner<'a> {
     pub b: &'a [u8],
     pub i: usize,
@@ -183,10 +196,21 @@ impl<'a> Scanner<'a> {
                 }
                 Some(b'\\') => {
                     escaped = true;
-                    // The two-byte escapes are most of them in escaped documents: no call.
-                    if b.get(i + 1).is_some_and(|&c| is_short_escape(c)) {
-                        i += 2;
-                        continue;
+                    // The two-byte escapes are most of them in escaped documents, and a `\\u`
+                    // escape outside the surrogates is every character of text escaped to
+                    // ASCII: no call for either.
+                    match b.get(i + 1) {
+                        Some(&c) if is_short_escape(c) => {
+                            i += 2;
+                            continue;
+                        }
+                        Some(b'u') => {
+                            if let Some(0..0xD800 | 0xE000..) = hex4_at(b, i + 2) {
+                                i += 6;
+                                continue;
+                            }
+                        }
+                        _ => {}
                     }
                     self.i = i;
                     self.escape(start)?;
@@ -321,19 +345,11 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// The four hex digits of a `\\u` escape; the cursor is on the first. Text sent with every
-    /// non-ASCII character escaped (as Python's `json.dumps` does by default) has one every six
-    /// bytes, so the digits are looked up together and checked with one test.
+    /// The four hex digits of a `\\u` escape; the cursor is on the first.
     fn hex4(&mut self) -> Result<u32, Stop> {
-        if let Some(&[a, b, c, d]) = self.b.get(self.i..self.i + 4) {
-            let [a, b, c, d] = [a, b, c, d].map(|x| HEX_DIGIT[x as usize]);
-            if (a | b | c | d) < 16 {
-                self.i += 4;
-                return Ok(u32::from(a) << 12
-                    | u32::from(b) << 8
-                    | u32::from(c) << 4
-                    | u32::from(d));
-            }
+        if let Some(unit) = hex4_at(self.b, self.i) {
+            self.i += 4;
+            return Ok(unit);
         }
         // The error's offset is the first byte that is not a hex digit.
         while self
