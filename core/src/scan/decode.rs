@@ -139,6 +139,7 @@ unsafe fn decode_blocks(b: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
 /// Of a block's backslashes (a bit each), those that start an escape, given that the block's
 /// first byte is not the second byte of one: in each run of backslashes the first, the third
 /// and so on.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn escape_starts(backslash: u32) -> u32 {
     const EVEN: u32 = 0x5555_5555;
@@ -195,7 +196,7 @@ static KEPT: [[u8; 8]; 256] = {
     t
 };
 
-#[cfg(test)]
+#[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
     use super::*;
 
