@@ -19,7 +19,17 @@ command -v moto_server >/dev/null || { echo "no moto_server: pip install 'moto[s
 SERVE=$!
 moto_server -H 127.0.0.1 -p $MOTO_PORT >/dev/null 2>&1 &
 MOTO=$!
-trap 'kill $SERVE $MOTO 2>/dev/null || true' EXIT
+# Both are stopped and waited for (bounded): a moto_server holding a run's segments takes
+# seconds to exit, and a run started meanwhile measured `serve` beside it.
+stop() {
+  kill $SERVE $MOTO 2>/dev/null || true
+  for _ in $(seq 300); do
+    [ -z "$(jobs -pr)" ] && return 0
+    sleep 0.1
+  done
+  kill -9 $SERVE $MOTO 2>/dev/null || true
+}
+trap stop EXIT
 
 # Bounded wait for both to listen.
 for _ in $(seq 100); do
