@@ -13,7 +13,8 @@ pub(super) fn decode_short_escapes(b: &[u8], i: usize, out: &mut Vec<u8>) -> usi
         // SAFETY: the processor has both features.
         unsafe { decode_blocks(b, i, out) }
     } else {
-        // Processors from before 2008: every escape goes through the caller's loop.
+        // Older processors (some Atoms of the early 2010s lack POPCNT): every escape goes
+        // through the caller's loop.
         i
     }
 }
