@@ -18,6 +18,11 @@ use xray_segment::request::process;
 /// starts each sample out of the caches.
 const SAMPLE_BYTES: usize = 20_000_000;
 
+/// How many times a sample reads a corpus of `bytes` bytes.
+fn passes(bytes: usize) -> usize {
+    SAMPLE_BYTES.div_ceil(bytes.max(1))
+}
+
 type Run<'a> = Box<dyn FnMut(&[Vec<u8>]) -> usize + 'a>;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -93,7 +98,7 @@ fn main() {
     ];
     let mut table = vec![vec![0.0; corpora.len()]; runs.len()];
     for (ci, (_, docs)) in corpora.iter().enumerate() {
-        let passes = SAMPLE_BYTES.div_ceil((bytes(docs) as usize).max(1));
+        let passes = passes(bytes(docs) as usize);
         let mb = (passes * bytes(docs) as usize) as f64 / 1e6;
         let mut samples = vec![Vec::new(); runs.len()];
         for round in 0..rounds {
@@ -172,7 +177,7 @@ fn main() {
     for (label, size) in [("50 x ~1 KB", SMALL_BYTES), ("50 x ~8 KB", MEDIUM_BYTES)] {
         let bodies = peers::bodies(&corpus(size, 7), 50);
         let body_bytes: usize = bodies.iter().map(|b| b.len()).sum();
-        let passes = SAMPLE_BYTES.div_ceil(body_bytes.max(1));
+        let passes = passes(body_bytes);
         let mb = (passes * body_bytes) as f64 / 1e6;
         let s: Vec<f64> = (0..rounds)
             .map(|_| {

@@ -15,6 +15,11 @@ use super::key::Key;
 
 pub use xray_segment::limits::{TRACE_BYTES_LOWER, TRACE_BYTES_UPPER};
 
+/// The slot numbered `n` in a ring whose front is numbered `first`.
+fn slot(slots: &VecDeque<(Key, Trace)>, first: u64, n: u64) -> &(Key, Trace) {
+    &slots[(n - first) as usize]
+}
+
 /// Traces tracked at once; beyond this the oldest is forgotten (counted), so a long run has
 /// bounded memory.
 pub const MAX_TRACES: usize = 10_000;
@@ -167,11 +172,10 @@ impl Tracker {
             ..
         } = self;
         let first = *first;
-        let id_of = |n: &u64| &slots[(n - first) as usize].0;
         let entry = index.entry(
             hasher.hash_one(&doc.trace_id),
-            |n| *id_of(n) == doc.trace_id,
-            |n| hasher.hash_one(id_of(n)),
+            |&n| slot(slots, first, n).0 == doc.trace_id,
+            |&n| hasher.hash_one(&slot(slots, first, n).0),
         );
         let number = match entry {
             Entry::Occupied(o) => *o.get(),
@@ -219,11 +223,9 @@ impl Tracker {
     /// The number of a trace's slot, if it is tracked.
     #[cfg(test)]
     fn number(&self, id: &Key) -> Option<u64> {
-        let first = self.first;
-        let slots = &self.slots;
         self.index
             .find(self.hasher.hash_one(id), |&n| {
-                slots[(n - first) as usize].0 == *id
+                slot(&self.slots, self.first, n).0 == *id
             })
             .copied()
     }
@@ -384,7 +386,7 @@ mod tests {
         // Slot numbers still lead to the right trace after the front of the ring moved.
         let one = trace_of_one(1).trace_id;
         t.add(trace_of_one(1), 1);
-        let (key, trace) = &t.slots[(t.number(&one).unwrap() - t.first) as usize];
+        let (key, trace) = slot(&t.slots, t.first, t.number(&one).unwrap());
         assert_eq!((key, trace.documents), (&one, 2));
     }
 
