@@ -3,7 +3,7 @@
 //! `"type": "subsegment"`; objects in `subsegments` arrays are embedded subsegments.
 
 use super::fields::Spec;
-use super::ids::{id16, trace_id, HexForm};
+use super::ids::{id16, trace_id, HexForm, ID_BYTES, TRACE_ID_BYTES};
 use super::times::Time;
 use crate::codes::Code;
 use crate::limits::MAX_NAME_CHARS;
@@ -142,14 +142,14 @@ impl<'a> Validator<'a, '_> {
             Field::TraceId => self.hex(
                 p,
                 Code::TraceIdFormat,
-                trace_id,
+                (trace_id, TRACE_ID_BYTES),
                 "a trace id (1-xxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx)",
                 &mut e.o.trace_id,
             ),
             Field::ParentId => self.hex(
                 p,
                 Code::ParentIdFormat,
-                id16,
+                (id16, ID_BYTES),
                 "16 hex digits",
                 &mut e.o.parent_id,
             ),
@@ -194,8 +194,14 @@ impl<'a> Validator<'a, '_> {
     fn id(&mut self, p: &Path<'_, 'a>, top: bool, e: &mut Entity) -> Result<(), Stop> {
         match self.s.kind()? {
             Kind::String => {
-                let s = self.s.string()?;
-                self.hex_form(p, s, Code::IdFormat, id16, "16 hex digits");
+                let s = match self.s.fixed(ID_BYTES, |r| id16(r) == HexForm::Lower) {
+                    Some(s) => s,
+                    None => {
+                        let s = self.s.string()?;
+                        self.hex_form(p, s, Code::IdFormat, id16, "16 hex digits");
+                        s
+                    }
+                };
                 e.o.id = Some(at(s));
                 if top {
                     let id = crate::validator::decoded(s, &mut self.scratch);
@@ -221,13 +227,17 @@ impl<'a> Validator<'a, '_> {
         &mut self,
         p: &Path<'_, 'a>,
         code: Code,
-        form: fn(&[u8]) -> HexForm,
+        (form, len): (fn(&[u8]) -> HexForm, usize),
         what: &str,
         out: &mut Option<TextAt>,
     ) -> Result<(), Stop> {
         *out = None;
         match self.s.kind()? {
             Kind::String => {
+                if let Some(s) = self.s.fixed(len, |r| form(r) == HexForm::Lower) {
+                    *out = Some(at(s));
+                    return Ok(());
+                }
                 let s = self.s.string()?;
                 self.hex_form(p, s, code, form, what);
                 *out = Some(at(s));

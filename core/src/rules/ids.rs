@@ -74,9 +74,15 @@ fn worst(a: HexForm, b: HexForm) -> HexForm {
     }
 }
 
+/// Bytes of a 64-bit id.
+pub(crate) const ID_BYTES: usize = 16;
+
+/// Bytes of a trace id.
+pub(crate) const TRACE_ID_BYTES: usize = 35;
+
 /// A 64-bit id: exactly 16 hex digits.
 pub(crate) fn id16(b: &[u8]) -> HexForm {
-    if b.len() != 16 {
+    if b.len() != ID_BYTES {
         return HexForm::Bad;
     }
     if lower_hex_mask(sixteen(b, 0)) == 0xFFFF {
@@ -88,7 +94,7 @@ pub(crate) fn id16(b: &[u8]) -> HexForm {
 /// `1-` + 8 hex digits + `-` + 24 hex digits. The 8 digits were the epoch; X-Ray no longer
 /// validates them (spec 2.2), so any hex passes.
 pub(crate) fn trace_id(b: &[u8]) -> HexForm {
-    if b.len() != 35 || b[0] != b'1' || b[1] != b'-' || b[10] != b'-' {
+    if b.len() != TRACE_ID_BYTES || b[0] != b'1' || b[1] != b'-' || b[10] != b'-' {
         return HexForm::Bad;
     }
     // Bytes 2 to 33 in two loads, the dash at 10 let through (checked above), then 34.

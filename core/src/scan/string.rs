@@ -83,6 +83,25 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A string of exactly `len` bytes that `plain` accepts, read without searching for its
+    /// end; the cursor is on its opening quote. `None`, the cursor unmoved, for any other.
+    /// Ids have a fixed length: with their end known, the next read need not wait for the
+    /// search of up to three blocks. `plain` must refuse any byte a string scan stops at.
+    #[inline(always)]
+    pub fn fixed(&mut self, len: usize, plain: impl Fn(&[u8]) -> bool) -> Option<Str<'a>> {
+        let start = self.i;
+        let raw = self.b.get(start + 1..start + 1 + len)?;
+        if self.b.get(start + 1 + len) != Some(&b'"') || !plain(raw) {
+            return None;
+        }
+        self.i = start + len + 2;
+        Some(Str {
+            raw,
+            escaped: false,
+            start,
+        })
+    }
+
     /// Reads a string like [`Scanner::string`]; when it holds escapes, also appends its
     /// decoded text to `out`, in the same pass. Documents arrive JSON-escaped inside a request
     /// body, and reading them twice (once to find their end, once to decode them) was a third
