@@ -3,7 +3,7 @@
 //! for documents that arrive JSON-escaped inside a request body.
 
 use super::decode::decode_short_escapes;
-use super::search::{copy_to_stop, find_stop};
+use super::search::{copy_to_stop, find_stop, skip_u_escapes};
 use super::unescape::{decode_escape, HEX_DIGIT, SHORT_ESCAPES};
 use super::{Scanner, Stop, Str};
 
@@ -62,6 +62,9 @@ impl<'a> Scanner<'a> {
                         Some(b'u') => {
                             if let Some(0..0xD800 | 0xE000..) = hex4_at(b, i + 2) {
                                 i += 6;
+                                if b.get(i) == Some(&b'\\') {
+                                    i = skip_u_escapes(b, i);
+                                }
                                 continue;
                             }
                         }

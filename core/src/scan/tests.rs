@@ -132,7 +132,94 @@ fn first_bad_hex_digit(units: &[Vec<u8>]) -> Option<usize> {
     None
 }
 
+/// A string read a byte at a time, as the JSON grammar says and the scanner pairs surrogates:
+/// where the cursor ends (past the closing quote) or the offset of the error, and whether an
+/// escape stood for a lone surrogate.
+fn string_byte_by_byte(doc: &[u8]) -> (Result<usize, usize>, bool) {
+    let hex4 = |at: usize| -> Result<u32, usize> {
+        for k in at..at + 4 {
+            if !doc.get(k).is_some_and(u8::is_ascii_hexdigit) {
+                return Err(k);
+            }
+        }
+        Ok(u32::from_str_radix(std::str::from_utf8(&doc[at..at + 4]).unwrap(), 16).unwrap())
+    };
+    let mut lone = false;
+    let mut i = 1;
+    loop {
+        match doc.get(i) {
+            None => return (Err(i), lone),
+            Some(b'"') => return (Ok(i + 1), lone),
+            Some(b'\\') => match doc.get(i + 1) {
+                Some(c) if b"\"\\/bfnrt".contains(c) => i += 2,
+                Some(b'u') => {
+                    let unit = match hex4(i + 2) {
+                        Ok(unit) => unit,
+                        Err(at) => return (Err(at), lone),
+                    };
+                    i += 6;
+                    if (0xD800..0xDC00).contains(&unit) && doc[i..].starts_with(b"\\u") {
+                        match hex4(i + 2) {
+                            Ok(0xDC00..0xE000) => i += 6,
+                            Ok(_) => lone = true,
+                            Err(at) => return (Err(at), lone),
+                        }
+                    } else if (0xD800..0xE000).contains(&unit) {
+                        lone = true;
+                    }
+                }
+                _ => return (Err(i + 1), lone),
+            },
+            Some(0..0x20) => return (Err(i), lone),
+            Some(_) => i += 1,
+        }
+    }
+}
+
 proptest! {
+    #[test]
+    fn runs_of_u_escapes_read_as_one_escape_at_a_time(
+        lead in proptest::collection::vec(b'a'..=b'z', 0..3),
+        units in proptest::collection::vec(
+            (
+                proptest::sample::select(b"0123456789abcdefABCDEFdDdD".to_vec()),
+                proptest::collection::vec(
+                    proptest::sample::select(b"0123456789abcdefABCDEF".to_vec()),
+                    3,
+                ),
+            ),
+            0..40,
+        ),
+        change in proptest::option::of((
+            any::<prop::sample::Index>(),
+            proptest::sample::select(b"\"\\uUgGdD0fF:x\x1f\x7f".to_vec()),
+        )),
+        end in proptest::sample::select(vec![&b"\""[..], b"", b"\\", b"\\u", b"\\ud83d\""]),
+    ) {
+        // Runs long enough to be taken eight escapes at a time, surrogates among them, and
+        // at most one byte changed anywhere, to break a run where the block checks must see it.
+        let mut doc = [b"\"".as_slice(), &lead].concat();
+        for (first, rest) in &units {
+            doc.extend_from_slice(b"\\u");
+            doc.push(*first);
+            doc.extend_from_slice(rest);
+        }
+        if let Some((at, byte)) = change.filter(|_| doc.len() > 1) {
+            let at = 1 + at.index(doc.len() - 1);
+            doc[at] = byte;
+        }
+        doc.extend_from_slice(end);
+        let (expected, lone) = string_byte_by_byte(&doc);
+        let mut s = Scanner::new(&doc);
+        let read = s.string().map(|_| s.i).map_err(|stop| match stop {
+            Stop::Syntax { offset, .. } => offset,
+            Stop::Depth { offset } => offset,
+        });
+        let text = String::from_utf8_lossy(&doc);
+        prop_assert_eq!(read, expected, "{}", text);
+        prop_assert_eq!(!s.lone_surrogates.is_empty(), lone, "{}", text);
+    }
+
     #[test]
     fn u_escapes_agree_with_serde_json_and_fail_at_the_first_bad_digit(
         units in proptest::collection::vec(
