@@ -1,8 +1,9 @@
-//! Each fixture document timed alone, ours against the serde_json floor, largest excess first:
-//! where `compare`'s fixtures column loses its time. Alone, each document runs hot (its
-//! branches learnt, its bytes cached), so the totals are lower than in `compare`, which runs
-//! the documents in turn.
-//! Run: excess [ROWS], e.g. `cargo run --release -p xray-benches --example excess 20`.
+//! Each fixture document timed alone, ours against the serde_json floor (or serde_json's
+//! `Value`, whose time the 6x target divides by 6), largest excess first: where `compare`'s
+//! fixtures column loses its time. Alone, each document runs hot (its branches learnt, its
+//! bytes cached), so the totals are lower than in `compare`, which runs the documents in turn.
+//! Run: excess [ROWS] [floor|value], e.g.
+//! `cargo run --release -p xray-benches --example excess 20 value`.
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -27,6 +28,16 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(20);
+    // The peer, and what its time is divided by to give the time ours may take.
+    type Peer = fn(&[u8]) -> bool;
+    let (peer, share, name): (Peer, f64, &str) = match std::env::args().nth(2).as_deref() {
+        None | Some("floor") => (peers::floor, 1.0, "floor"),
+        Some("value") => (peers::serde_json_value, 6.0, "Value/6"),
+        Some(other) => {
+            eprintln!("error: unknown peer {other:?}; expected floor or value");
+            std::process::exit(2);
+        }
+    };
     let docs = peers::fixture_documents();
     let mut report = xray_segment::Report::default();
     let mut timed: Vec<(f64, f64, &[u8])> = docs
@@ -35,23 +46,23 @@ fn main() {
             let ours = best_ns(|| {
                 black_box(peers::xray_segment(&mut report, black_box(d)));
             });
-            let floor = best_ns(|| {
-                black_box(peers::floor(black_box(d)));
-            });
-            (ours, floor, d.as_slice())
+            let theirs = best_ns(|| {
+                black_box(peer(black_box(d)));
+            }) / share;
+            (ours, theirs, d.as_slice())
         })
         .collect();
     let ours: f64 = timed.iter().map(|t| t.0).sum();
-    let floor: f64 = timed.iter().map(|t| t.1).sum();
+    let theirs: f64 = timed.iter().map(|t| t.1).sum();
     println!(
-        "{} documents alone: ours {:.0} us, floor {:.0} us, {:.2}x the floor",
+        "{} documents alone: ours {:.0} us, {name} {:.0} us, {:.2}x {name}",
         docs.len(),
         ours / 1e3,
-        floor / 1e3,
-        floor / ours
+        theirs / 1e3,
+        theirs / ours
     );
     timed.sort_by(|a, b| (b.0 - b.1).total_cmp(&(a.0 - a.1)));
-    println!("excess_ns ours_ns floor_ns bytes diagnostics document");
+    println!("excess_ns ours_ns {name}_ns bytes diagnostics document");
     for (o, f, d) in timed.into_iter().take(rows) {
         xray_segment::validate_into(d, &mut report);
         let head: String = String::from_utf8_lossy(&d[..d.len().min(70)])
