@@ -15,11 +15,17 @@ pub(crate) fn unescape_into(raw: &[u8], out: &mut String) {
         if i >= raw.len() {
             return;
         }
-        i = decode_escape(raw, i, bytes);
-        // A truncated escape (`\` or `\u12` at the end) runs past the end; only text the
-        // scanner did not check can hold one (see `outline::TextAt::text`).
-        if i >= raw.len() {
-            return;
+        // Text escaped to ASCII has an escape per character: no search for plain text
+        // between escapes that follow each other.
+        loop {
+            i = decode_escape(raw, i, bytes);
+            // A truncated escape (`\` or `\u12` at the end) runs past the end; only text the
+            // scanner did not check can hold one (see `outline::TextAt::text`).
+            match raw.get(i) {
+                None => return,
+                Some(b'\\') => {}
+                Some(_) => break,
+            }
         }
     }
 }
@@ -127,7 +133,11 @@ pub(super) fn decode_escape(raw: &[u8], mut i: usize, out: &mut Vec<u8>) -> usiz
         }
     };
     let mut utf8 = [0u8; 4];
-    out.extend_from_slice(decoded.encode_utf8(&mut utf8).as_bytes());
+    let n = decoded.encode_utf8(&mut utf8).len();
+    // Pushed byte by byte: copying a slice of run-time length was a call to `memmove`.
+    for &b in &utf8[..n] {
+        out.push(b);
+    }
     i
 }
 
