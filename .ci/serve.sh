@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real clients against `xray-conformance serve`: boto3 (PutTraceSegments over HTTP, standard
-# retries) and the AWS X-Ray SDK for Python (the daemon's UDP protocol). Every server listens on
+# retries) and the AWS X-Ray SDKs for Python and Node.js (the daemon's UDP protocol). Every server listens on
 # 127.0.0.1 with ports the OS picks; every wait is bounded.
 # Needs target/debug/xray-conformance (`cargo build -p xray-conformance`, run by CI before this);
 # XRAY_CONFORMANCE_BIN overrides the path.
@@ -10,6 +10,8 @@ bin=${XRAY_CONFORMANCE_BIN:-target/debug/xray-conformance}
 [[ -x $bin ]] || { echo "serve.sh: $bin not found: run 'cargo build -p xray-conformance' first" >&2; exit 1; }
 
 python3 -m pip install -q -r .ci/clients/requirements.txt
+command -v node >/dev/null || { echo "serve.sh: node is missing (the X-Ray SDK for Node.js needs it)" >&2; exit 1; }
+timeout 300 npm install --prefix .ci/clients --no-audit --no-fund --no-package-lock --silent
 
 tmp=$(mktemp -d)
 servers=()
@@ -102,14 +104,17 @@ with opener.open(sys.argv[1] + "/_xray/documents", timeout=10) as resp:
 PY
 }
 
-echo "=== serve: boto3 and the X-Ray SDK for Python ==="
+echo "=== serve: boto3 and the X-Ray SDKs for Python and Node.js ==="
 start_server plain --record "$tmp/rec.jsonl"
 timeout 120 python3 .ci/clients/boto3_client.py --endpoint "$http_url" | tee "$tmp/boto3.log"
 timeout 120 python3 .ci/clients/xray_sdk_udp.py --http "$http_url" --udp "$udp_addr" | tee "$tmp/sdk.log"
 sdk_docs=$(sed -n 's/^xray sdk udp: \([0-9]*\) documents accepted$/\1/p' "$tmp/sdk.log")
-# Documents the server must have recorded: boto3's (a) 3 + (b) 2, the SDK's, the 2 hand-made
-# datagrams. (The 51 of boto3's rejected request may or may not be recorded.)
-sent=$((3 + 2 + ${sdk_docs:-0} + 2))
+timeout 120 node .ci/clients/xray_sdk_node.js --http "$http_url" --udp "$udp_addr" | tee "$tmp/node.log"
+node_docs=$(sed -n 's/^xray sdk node: \([0-9]*\) documents\{0,1\} accepted$/\1/p' "$tmp/node.log")
+# Documents the server must have recorded: boto3's (a) 3 + (b) 2, the Python SDK's, the 2
+# hand-made datagrams, the Node.js SDK's. (The 51 of boto3's rejected request may or may not be
+# recorded.)
+sent=$((3 + 2 + ${sdk_docs:-0} + 2 + ${node_docs:-0}))
 recorded=$(count_records "$http_url")
 stop_server plain
 lines=$(wc -l <"$tmp/rec.jsonl")
