@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real clients against `xray-conformance serve`: boto3 (PutTraceSegments over HTTP, standard
-# retries) and the AWS X-Ray SDKs for Python and Node.js (the daemon's UDP protocol). Every server listens on
+# retries), the AWS SDK for JavaScript v3 (PutTraceSegments signed, checked by the server) and
+# the AWS X-Ray SDKs for Python and Node.js (the daemon's UDP protocol). Every server listens on
 # 127.0.0.1 with ports the OS picks; every wait is bounded.
 # Needs target/debug/xray-conformance (`cargo build -p xray-conformance`, run by CI before this);
 # XRAY_CONFORMANCE_BIN overrides the path.
@@ -128,5 +129,11 @@ echo "=== serve --throttle-first 2: boto3 standard retries ==="
 start_server throttled --throttle-first 2
 timeout 120 python3 .ci/clients/boto3_client.py --endpoint "$http_url" --expect-throttle 2
 stop_server throttled
+
+echo "=== serve --check-signature: the AWS SDK for JavaScript v3, signed ==="
+start_server signed --check-signature AKIDXRAYCONFORMANCE:ci-secret-not-a-real-key
+timeout 120 node .ci/clients/xray_put_node.js --endpoint "$http_url" \
+  --key AKIDXRAYCONFORMANCE --secret ci-secret-not-a-real-key
+stop_server signed
 
 echo "serve.sh: all clients passed"
