@@ -1,5 +1,5 @@
 //! Runs one workload many times, for a profiler (`perf record` or callgrind).
-//! Run: profile [validate|validate-cold|scan|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|FILE]
+//! Run: profile [validate|validate-cold|scan|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|fixtures-diagnosed|fixtures-clean|FILE]
 //! [ROUNDS], e.g. `profile request 1000 200`: a generated corpus, the ~1 KB one made
 //! non-ASCII, the fixture documents, or one document. `validate-cold` forgets the key order
 //! before each document, as a new report has none. `scan` runs our scan with no rule, and
@@ -16,6 +16,15 @@ fn main() {
             xray_benches::non_ascii(&xray_benches::corpus(xray_benches::SMALL_BYTES, 42))
         }
         Some("fixtures") => xray_benches::peers::fixture_documents(),
+        // The fixture documents with at least one diagnostic, or with none: the first cost
+        // twice `Value`'s sixth per document, the second about as much.
+        Some(which @ ("fixtures-diagnosed" | "fixtures-clean")) => {
+            let diagnosed = which == "fixtures-diagnosed";
+            xray_benches::peers::fixture_documents()
+                .into_iter()
+                .filter(|d| xray_segment::validate(d).diagnostics.is_empty() != diagnosed)
+                .collect()
+        }
         Some(file) if std::path::Path::new(file).is_file() => match std::fs::read(file) {
             Ok(doc) => vec![doc],
             Err(e) => {
