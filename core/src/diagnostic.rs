@@ -37,17 +37,10 @@ impl Diagnostic {
 pub fn line_col(doc: &[u8], offset: usize) -> (usize, usize) {
     let offset = offset.min(doc.len());
     let before = &doc[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    // Count characters, not bytes: skip UTF-8 continuation bytes.
-    let col = before[line_start..]
-        .iter()
-        .filter(|&&b| (b & 0xC0) != 0x80)
-        .count()
-        + 1;
+    let line = bytecount::count(before, b'\n') + 1;
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
+    // Columns count characters, not bytes.
+    let col = bytecount::num_chars(&before[line_start..]) + 1;
     (line, col)
 }
 
@@ -258,6 +251,22 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_and_column_count_lines_and_characters() {
+        let doc = "{\n  \"name\": \"\u{e9}\u{65e5}\u{1F600}x\",\n\"id\"".as_bytes();
+        let at = |needle: &str| {
+            doc.windows(needle.len())
+                .position(|w| w == needle.as_bytes())
+        };
+        assert_eq!(line_col(doc, 0), (1, 1));
+        assert_eq!(line_col(doc, 1), (1, 2));
+        assert_eq!(line_col(doc, 2), (2, 1));
+        assert_eq!(line_col(doc, at("x").unwrap()), (2, 15));
+        assert_eq!(line_col(doc, at("\"id").unwrap()), (3, 1));
+        // Past the end: the end.
+        assert_eq!(line_col(doc, doc.len() + 5), (3, 5));
+    }
 
     #[test]
     fn a_report_learns_the_key_order_and_forgets_it_when_told() {
