@@ -75,7 +75,7 @@ struct Spare {
     scratch: String,
     /// Where a pointer decodes an escaped key. Its own buffer, not one from `strings`:
     /// giving it back to the pool just before taking the message's string made that take
-    /// wait on the store of the give (perf annotate: a third of `add`'s time).
+    /// wait on the store of the give (perf annotate put a third of `add`'s samples there).
     keys: String,
     /// The order of entity keys in the documents seen so far.
     key_order: crate::rules::KeyOrder,

@@ -34,8 +34,8 @@ impl Path<'_, '_> {
             Path::Index(parent, i) => {
                 parent.render_into(out, scratch);
                 out.push('/');
-                // Not `write!`: the formatting machinery was a quarter of the instructions of a pointer
-                // with one index (callgrind).
+                // Not `write!`: the formatting machinery was a quarter of the instructions of
+                // a pointer with one index (callgrind).
                 out.push_str(itoa::Buffer::new().format(*i));
             }
         }
