@@ -109,6 +109,13 @@ impl Spare {
     fn take(&mut self) -> String {
         self.strings.pop().unwrap_or_default()
     }
+
+    /// Drops the key buffer if it holds more memory than a typical diagnostic needs.
+    fn trim_keys(&mut self) {
+        if self.keys.capacity() > MAX_SPARE_STRING_BYTES {
+            self.keys = String::new();
+        }
+    }
 }
 
 impl Report {
@@ -181,9 +188,7 @@ impl Report {
         let mut p = self.spare.take();
         let mut m = self.spare.take();
         pointer(&mut p, &mut self.spare.keys);
-        if self.spare.keys.capacity() > MAX_SPARE_STRING_BYTES {
-            self.spare.keys = String::new();
-        }
+        self.spare.trim_keys();
         // Writing to a String cannot fail.
         let _ = m.write_fmt(message);
         self.diagnostics.push(Diagnostic {
@@ -284,6 +289,52 @@ mod tests {
         report.forget_key_order();
         assert_eq!(report.spare.key_order, new.key_order);
         assert_eq!(report.spare.member_order, new.member_order);
+    }
+
+    #[test]
+    fn the_key_buffer_is_dropped_once_it_grows_past_the_byte_limit() {
+        // An escaped annotation key with a `?` in it: the diagnostic's pointer decodes the key
+        // in the report's key buffer.
+        for (n, kept) in [(16, true), (2 * MAX_SPARE_STRING_BYTES, false)] {
+            let doc = format!(
+                r#"{{"name":"s","id":"70de5b6f19ff9a0a","trace_id":"1-581cf771-a006649127e371903a2de979","start_time":1,"end_time":2,"annotations":{{"\u003f{}":1}}}}"#,
+                "k".repeat(n)
+            );
+            let mut report = Report::default();
+            crate::validate_into(doc.as_bytes(), &mut report);
+            let pointer = format!("/annotations/?{}", "k".repeat(n));
+            assert!(
+                report.diagnostics.iter().any(|d| d.pointer == pointer),
+                "{n}"
+            );
+            assert_eq!(report.spare.keys.capacity() > 0, kept, "{n}");
+            assert!(
+                report.spare.keys.capacity() <= MAX_SPARE_STRING_BYTES,
+                "{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_key_buffer_keeps_no_memory_over_the_byte_limit() {
+        for bytes in [
+            MAX_SPARE_STRING_BYTES - 1,
+            MAX_SPARE_STRING_BYTES,
+            MAX_SPARE_STRING_BYTES + 1,
+        ] {
+            let mut spare = Spare {
+                keys: String::with_capacity(bytes),
+                ..Spare::default()
+            };
+            let capacity = spare.keys.capacity();
+            spare.trim_keys();
+            let expected = if capacity <= MAX_SPARE_STRING_BYTES {
+                capacity
+            } else {
+                0
+            };
+            assert_eq!(spare.keys.capacity(), expected, "capacity {capacity}");
+        }
     }
 
     #[test]
