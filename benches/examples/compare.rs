@@ -4,7 +4,9 @@
 //! different validator. Each sample goes through its corpus as many times as it takes to
 //! read `SAMPLE_BYTES`, so that it measures the validator at work, as criterion does, rather
 //! than its first pass after the other validators have filled the caches.
-//! Run: cargo run --release -p xray-benches --example compare [ROUNDS]
+//! Run: cargo run --release -p xray-benches --example compare [ROUNDS] [DIR...]
+//! Each DIR adds a column: every `*.json` file below it, one document each, so the same
+//! comparison runs on a user's own documents.
 
 use std::time::Instant;
 
@@ -25,24 +27,58 @@ fn passes(bytes: usize) -> usize {
 
 type Run<'a> = Box<dyn FnMut(&[Vec<u8>]) -> usize + 'a>;
 
+/// Every `*.json` file below `dir`, in name order.
+fn documents_in(dir: &str) -> Result<Vec<Vec<u8>>, String> {
+    let mut docs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "json") {
+            let path = entry.path();
+            docs.push(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
+        }
+    }
+    Ok(docs)
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
 }
 
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(7);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rounds: usize = match args.first().map(|a| a.parse()) {
+        None => 7,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("error: ROUNDS must be a positive number, not {:?}", args[0]);
+            std::process::exit(2);
+        }
+    };
     let schema = Schema::new();
-    let corpora = [
-        ("~1 KB", corpus(SMALL_BYTES, 42)),
-        ("~8 KB", corpus(MEDIUM_BYTES, 42)),
-        ("~60 KB", corpus(LARGE_BYTES, 42)),
-        ("~1 KB non-ASCII", non_ascii(&corpus(SMALL_BYTES, 42))),
-        ("fixtures", peers::fixture_documents()),
+    let mut corpora = vec![
+        ("~1 KB".to_string(), corpus(SMALL_BYTES, 42)),
+        ("~8 KB".to_string(), corpus(MEDIUM_BYTES, 42)),
+        ("~60 KB".to_string(), corpus(LARGE_BYTES, 42)),
+        (
+            "~1 KB non-ASCII".to_string(),
+            non_ascii(&corpus(SMALL_BYTES, 42)),
+        ),
+        ("fixtures".to_string(), peers::fixture_documents()),
     ];
+    for dir in args.iter().skip(1) {
+        match documents_in(dir) {
+            Ok(docs) if !docs.is_empty() => corpora.push((dir.clone(), docs)),
+            Ok(_) => {
+                eprintln!("error: no *.json file below {dir}");
+                std::process::exit(2);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(2);
+            }
+        }
+    }
     let mut report = xray_segment::Report::default();
     let mut unguessed = xray_segment::Report::default();
     let mut buf = Vec::new();
