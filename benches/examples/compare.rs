@@ -11,7 +11,9 @@
 use std::time::Instant;
 
 use xray_benches::peers::{self, Schema};
-use xray_benches::{bytes, corpus, non_ascii, LARGE_BYTES, MEDIUM_BYTES, SMALL_BYTES};
+use xray_benches::{
+    bytes, corpus, documents_in, non_ascii, LARGE_BYTES, MEDIUM_BYTES, SMALL_BYTES,
+};
 use xray_segment::request::process;
 
 /// Document bytes read per sample. One pass over the fixture corpus (0.5 MB) right after
@@ -26,19 +28,6 @@ fn passes(bytes: usize) -> usize {
 }
 
 type Run<'a> = Box<dyn FnMut(&[Vec<u8>]) -> usize + 'a>;
-
-/// Every `*.json` file below `dir`, in name order.
-fn documents_in(dir: &str) -> Result<Vec<Vec<u8>>, String> {
-    let mut docs = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| e.to_string())?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "json") {
-            let path = entry.path();
-            docs.push(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
-        }
-    }
-    Ok(docs)
-}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -68,7 +57,9 @@ fn main() {
     ];
     for dir in args.iter().skip(1) {
         match documents_in(dir) {
-            Ok(docs) if !docs.is_empty() => corpora.push((dir.clone(), docs)),
+            Ok(docs) if !docs.is_empty() => {
+                corpora.push((dir.clone(), docs.into_iter().map(|(_, d)| d).collect()))
+            }
             Ok(_) => {
                 eprintln!("error: no *.json file below {dir}");
                 std::process::exit(2);

@@ -184,6 +184,21 @@ pub fn non_ascii(corpus: &[Vec<u8>]) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// Every `*.json` file below `dir`, in name order, with its path: a user's own documents for
+/// `compare` and `excess`. An unreadable directory or file is an error naming it.
+pub fn documents_in(dir: &str) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, String> {
+    let mut docs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "json") {
+            let path = entry.into_path();
+            let doc = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            docs.push((path, doc));
+        }
+    }
+    Ok(docs)
+}
+
 pub fn bytes(corpus: &[Vec<u8>]) -> u64 {
     corpus.iter().map(|d| d.len() as u64).sum()
 }
@@ -191,6 +206,31 @@ pub fn bytes(corpus: &[Vec<u8>]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_in_reads_every_json_file_below_a_directory_in_name_order() {
+        let dir = std::env::temp_dir().join(format!("xray-benches-docs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("b")).unwrap();
+        std::fs::write(dir.join("b/2.json"), "{\"n\":2}").unwrap();
+        std::fs::write(dir.join("a.json"), "{\"n\":1}").unwrap();
+        std::fs::write(dir.join("notes.txt"), "not a document").unwrap();
+        let found = documents_in(dir.to_str().unwrap()).unwrap();
+        let names: Vec<_> = found
+            .iter()
+            .map(|(p, d)| (p.strip_prefix(&dir).unwrap().to_owned(), d.clone()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("a.json".into(), b"{\"n\":1}".to_vec()),
+                (std::path::PathBuf::from("b/2.json"), b"{\"n\":2}".to_vec()),
+            ]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        let missing = documents_in(dir.to_str().unwrap()).unwrap_err();
+        assert!(missing.contains("xray-benches-docs"), "{missing}");
+    }
 
     #[test]
     fn corpora_are_valid_and_near_their_size() {
