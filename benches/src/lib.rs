@@ -185,7 +185,8 @@ pub fn non_ascii(corpus: &[Vec<u8>]) -> Vec<Vec<u8>> {
 }
 
 /// Every `*.json` file below `dir`, in name order, with its path: a user's own documents for
-/// `compare` and `excess`. An unreadable directory or file is an error naming it.
+/// `compare` and `excess`. An unreadable directory or file, or none to read, is an error naming
+/// it.
 pub fn documents_in(dir: &str) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, String> {
     let mut docs = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
@@ -195,6 +196,9 @@ pub fn documents_in(dir: &str) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, Str
             let doc = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             docs.push((path, doc));
         }
+    }
+    if docs.is_empty() {
+        return Err(format!("no *.json file below {dir}"));
     }
     Ok(docs)
 }
@@ -227,6 +231,10 @@ mod tests {
                 (std::path::PathBuf::from("b/2.json"), b"{\"n\":2}".to_vec()),
             ]
         );
+        std::fs::remove_file(dir.join("a.json")).unwrap();
+        std::fs::remove_file(dir.join("b/2.json")).unwrap();
+        let none = documents_in(dir.to_str().unwrap()).unwrap_err();
+        assert!(none.starts_with("no *.json file below"), "{none}");
         std::fs::remove_dir_all(&dir).unwrap();
         let missing = documents_in(dir.to_str().unwrap()).unwrap_err();
         assert!(missing.contains("xray-benches-docs"), "{missing}");
