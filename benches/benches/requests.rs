@@ -27,24 +27,12 @@ fn requests(c: &mut Criterion) {
         g.finish();
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/documents");
-    // The files `validate DIR` reads: `*.json` at any depth, in name order.
-    let files: Vec<_> = walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file() && e.path().extension() == Some("json".as_ref()))
-        .map(walkdir::DirEntry::into_path)
-        .collect();
-    assert!(
-        !files.is_empty(),
-        "no fixture document under {}",
-        dir.display()
-    );
-    let total: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
+    // The files `validate DIR` reads: `*.json` at any depth, in name order. Read again inside
+    // the loop, as `validate DIR` reads them.
+    let found = xray_benches::documents_in(&dir.display().to_string())
+        .unwrap_or_else(|e| panic!("fixture documents: {e}"));
+    let total: u64 = found.iter().map(|(_, d)| d.len() as u64).sum();
+    let files: Vec<_> = found.into_iter().map(|(path, _)| path).collect();
     let mut g = c.benchmark_group("validate-directory/fixtures");
     g.throughput(Throughput::Bytes(total));
     g.bench_function("read+validate", |b| {
