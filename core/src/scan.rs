@@ -137,6 +137,12 @@ impl<'a> Scanner<'a> {
         self.peek() == Some(b'"')
     }
 
+    /// Whether the next value is a number, after skipping whitespace.
+    #[inline(always)]
+    pub fn at_number(&mut self) -> bool {
+        matches!(self.peek(), Some(b'-' | b'0'..=b'9'))
+    }
+
     /// The kind of the next value, after skipping whitespace.
     #[inline(always)]
     pub fn kind(&mut self) -> Result<Kind, Stop> {

@@ -204,15 +204,7 @@ impl<'a> Validator<'a, '_> {
             Spec::Int | Spec::IntOrNull if kind == Kind::Number => {
                 let n = self.s.number()?;
                 if !n.integer {
-                    emit!(
-                        self,
-                        Code::FieldType,
-                        path,
-                        None,
-                        Some(n.start),
-                        "expected an integer, found {}",
-                        String::from_utf8_lossy(n.raw)
-                    );
+                    self.not_integer(path, n);
                 }
                 Ok(())
             }
@@ -301,11 +293,35 @@ impl<'a> Validator<'a, '_> {
                         self.too_long(&Path::Key(path, key), s, chars, MAX_STRING_CHARS);
                     }
                 }
+                // Stack frames are texts and integers only: through `check`, a call each, the
+                // ~8 KB documents ran 12% slower (`compare`, on an AMD EPYC).
+                Some(Spec::Text) if self.s.at_quote() => {
+                    self.s.string()?;
+                }
+                Some(Spec::Int | Spec::IntOrNull) if self.s.at_number() => {
+                    let n = self.s.number()?;
+                    if !n.integer {
+                        self.not_integer(&Path::Key(path, key), n);
+                    }
+                }
                 Some(spec) => self.value(&Path::Key(path, key), spec)?,
                 None => self.s.skip()?,
             }
         }
         Ok(())
+    }
+
+    #[cold]
+    fn not_integer(&mut self, path: &Path<'_, 'a>, n: crate::scan::Num<'a>) {
+        emit!(
+            self,
+            Code::FieldType,
+            path,
+            None,
+            Some(n.start),
+            "expected an integer, found {}",
+            String::from_utf8_lossy(n.raw)
+        );
     }
 
     /// An array whose items follow `item`.
