@@ -18,6 +18,7 @@ use crate::cli::OutputFormat;
 use crate::client::{Payload, SendError, Signer, Target};
 use crate::exit;
 
+mod documents;
 mod latencies;
 mod open_loop;
 pub use latencies::{Latencies, Latency, LATENCY_CEILING_US};
@@ -34,7 +35,8 @@ pub const BODIES: usize = 256;
 pub const MAX_RATE: f64 = 100_000.0;
 /// Most document bytes prepared before the clock starts (`BODIES` bodies of `--batch`
 /// documents of `--document-bytes`): 50 documents of X-Ray's 64 KiB each fit, and a typo in
-/// either flag is refused instead of filling the memory.
+/// either flag is refused instead of filling the memory. With `--documents`, the most read
+/// from the directory, and the most in the bodies made of them.
 pub const MAX_PREPARED_BYTES: usize = 1 << 30;
 
 #[derive(clap::Args, Debug)]
@@ -58,6 +60,10 @@ pub struct BenchArgs {
     /// Approximate size of each document in bytes.
     #[arg(long, default_value_t = 1000)]
     pub document_bytes: usize,
+    /// Send the `*.json` files below DIR (at any depth, in name order) instead of generated
+    /// documents, each once per cycle through the bodies, their ids as they are.
+    #[arg(long, value_name = "DIR", conflicts_with = "document_bytes")]
+    pub documents: Option<std::path::PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
@@ -82,7 +88,12 @@ pub struct BenchReport {
     pub interrupted: bool,
     pub concurrency: usize,
     pub batch: usize,
+    /// The documents' size, or their mean size with `--documents`.
     pub document_bytes: usize,
+    /// The directory given with `--documents`; null for generated documents.
+    pub documents_from: Option<String>,
+    /// Distinct request bodies, sent in turn.
+    pub bodies: usize,
     /// Requests per second asked for with `--rate`; null for a closed loop.
     pub target_rate: Option<f64>,
     /// Open loop: requests that started more than 1 ms after they were due because every
@@ -120,12 +131,14 @@ pub fn document(n: u64, bytes: usize) -> String {
     base.replacen(r#""pad":"""#, &format!(r#""pad":"{}""#, "x".repeat(pad)), 1)
 }
 
-/// The bodies worker `worker` sends, in order. Workers take turns through the bodies, so all
-/// of them together send a body again only after `BODIES` requests: had each worker gone
-/// through every body, all of them would send the same ids within a few requests, which a
-/// receiver that tracks traces sees as documents sent twice.
-pub fn body_order(worker: usize, concurrency: usize) -> impl Iterator<Item = usize> {
-    (worker..).step_by(concurrency.max(1)).map(|i| i % BODIES)
+/// The bodies worker `worker` sends, in order, of `bodies`. Workers take turns through the
+/// bodies, so all of them together send a body again only after every body was sent: had each
+/// worker gone through every body, all of them would send the same ids within a few
+/// requests, which a receiver that tracks traces sees as documents sent twice.
+pub fn body_order(worker: usize, concurrency: usize, bodies: usize) -> impl Iterator<Item = usize> {
+    (worker..)
+        .step_by(concurrency.max(1))
+        .map(move |i| i % bodies.max(1))
 }
 
 #[derive(Default)]
@@ -198,7 +211,8 @@ pub fn check_args(args: &BenchArgs) -> Result<(), String> {
     let prepared = BODIES
         .checked_mul(args.batch)
         .and_then(|n| n.checked_mul(args.document_bytes.max(1)));
-    if prepared.is_none_or(|n| n > MAX_PREPARED_BYTES) {
+    // Documents read from a directory are counted as they are read.
+    if args.documents.is_none() && prepared.is_none_or(|n| n > MAX_PREPARED_BYTES) {
         return Err(format!(
             "{BODIES} bodies of --batch {} documents of --document-bytes {} are more than {} MiB to prepare; lower either",
             args.batch,
@@ -227,6 +241,14 @@ pub fn main(args: BenchArgs) -> u8 {
             access_key: "AKIDXRAYCONFORMANCE".into(),
             secret_key: "xray-conformance-dummy-secret".into(),
         });
+        // Read before the target is tried, so a bad directory costs no connection.
+        let load = match prepare(&args) {
+            Ok(load) => load,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        };
         let target = match Target::new(&args.endpoint, signer) {
             Ok(t) => t,
             Err(e) => {
@@ -249,7 +271,7 @@ pub fn main(args: BenchArgs) -> u8 {
                 }
             }
         }
-        let (report, latencies) = run(&target, &args).await;
+        let (report, latencies) = run(&target, &args, load).await;
         // Once the run has installed tokio's signal handler it stays for the process, so a
         // Ctrl-C while the report is written (to a stalled pipe, or the .hgrm to a slow disk)
         // was ignored. Now it ends the process.
@@ -290,21 +312,49 @@ pub fn main(args: BenchArgs) -> u8 {
     })
 }
 
-/// The load, its report, and its latencies in full.
-pub async fn run(target: &Target, args: &BenchArgs) -> (BenchReport, Latencies) {
-    let bodies: Arc<Vec<Payload>> = Arc::new(
-        (0..BODIES as u64)
+/// The request bodies, prepared before the clock starts, and what the report says of them.
+pub struct Load {
+    pub bodies: Vec<Payload>,
+    pub document_bytes: usize,
+    pub documents_from: Option<String>,
+}
+
+/// The bodies of generated documents, or of the documents of `--documents`.
+pub fn prepare(args: &BenchArgs) -> Result<Load, String> {
+    let body = |docs: &[&str]| {
+        Payload::new(
+            serde_json::to_vec(&serde_json::json!({ "TraceSegmentDocuments": docs }))
+                .unwrap_or_default(),
+        )
+    };
+    let Some(dir) = &args.documents else {
+        let bodies = (0..BODIES as u64)
             .map(|r| {
                 let docs: Vec<String> = (0..args.batch as u64)
                     .map(|k| document(r << 20 | k, args.document_bytes))
                     .collect();
-                Payload::new(
-                    serde_json::to_vec(&serde_json::json!({ "TraceSegmentDocuments": docs }))
-                        .unwrap_or_default(),
-                )
+                body(&docs.iter().map(String::as_str).collect::<Vec<_>>())
             })
-            .collect(),
-    );
+            .collect();
+        return Ok(Load {
+            bodies,
+            document_bytes: args.document_bytes,
+            documents_from: None,
+        });
+    };
+    let docs = documents::load(dir, MAX_PREPARED_BYTES)?;
+    let bodies = documents::bodies(&docs, args.batch, dir, MAX_PREPARED_BYTES)?;
+    Ok(Load {
+        bodies: bodies.iter().map(|b| body(b)).collect(),
+        document_bytes: documents::mean_bytes(&docs),
+        documents_from: Some(dir.display().to_string()),
+    })
+}
+
+/// The load, its report, and its latencies in full.
+pub async fn run(target: &Target, args: &BenchArgs, load: Load) -> (BenchReport, Latencies) {
+    let count = load.bodies.len();
+    let bodies: Arc<Vec<Payload>> = Arc::new(load.bodies);
     // Ctrl-C or SIGTERM ends the run early, and what ran is still reported. Requests in
     // flight then are left unanswered and uncounted.
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
@@ -324,7 +374,7 @@ pub async fn run(target: &Target, args: &BenchArgs) -> (BenchReport, Latencies) 
         let (batch, concurrency, rate) = (args.batch as u64, args.concurrency, args.rate);
         workers.push(tokio::spawn(async move {
             let mut t = Tally::default();
-            let mut order = body_order(w, concurrency);
+            let mut order = body_order(w, concurrency, count);
             // Bounded by the deadline; each request by its own timeout.
             loop {
                 if *stop.borrow() {
@@ -363,7 +413,7 @@ pub async fn run(target: &Target, args: &BenchArgs) -> (BenchReport, Latencies) 
                             }
                             due
                         };
-                        (k as usize % BODIES, from)
+                        (k as usize % count, from)
                     }
                 };
                 let sent = Instant::now();
@@ -401,7 +451,9 @@ pub async fn run(target: &Target, args: &BenchArgs) -> (BenchReport, Latencies) 
         interrupted,
         concurrency: args.concurrency,
         batch: args.batch,
-        document_bytes: args.document_bytes,
+        document_bytes: load.document_bytes,
+        documents_from: load.documents_from,
+        bodies: count,
         target_rate: args.rate,
         late_requests: all.late,
         unsent_requests: args.rate.map_or(0, |r| {
@@ -449,8 +501,12 @@ fn advice(r: &BenchReport) -> Option<String> {
 }
 
 fn print_human(r: &BenchReport) {
+    let from = match &r.documents_from {
+        Some(dir) => format!(" from {dir}, {} distinct bodies", r.bodies),
+        None => String::new(),
+    };
     println!(
-        "bench {}: {:.1} s{}, concurrency {}, batch {}, ~{} B documents",
+        "bench {}: {:.1} s{}, concurrency {}, batch {}, ~{} B documents{from}",
         r.endpoint,
         r.duration_seconds,
         if r.interrupted { " (interrupted)" } else { "" },
@@ -496,7 +552,7 @@ mod tests {
         for concurrency in [1, 3, 8, BODIES, BODIES + 1] {
             // Workers in turn, one request each: the n-th request overall sends body n mod BODIES.
             let mut workers: Vec<_> = (0..concurrency)
-                .map(|w| body_order(w, concurrency))
+                .map(|w| body_order(w, concurrency, BODIES))
                 .collect();
             let sent: Vec<usize> = (0..2 * BODIES + 5)
                 .map(|n| workers[n % concurrency].next().unwrap())
@@ -524,6 +580,7 @@ mod tests {
             batch,
             rate,
             document_bytes,
+            documents: None,
             format: OutputFormat::Human,
             region: "us-east-1".into(),
             no_sign: true,

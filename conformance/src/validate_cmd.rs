@@ -82,12 +82,9 @@ fn directory(
     dir: &Path,
     seen: &mut Seen,
 ) -> std::io::Result<()> {
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    for entry in crate::json_files::json_files(dir) {
         match entry {
-            Ok(e) if e.file_type().is_file() && e.path().extension() == Some("json".as_ref()) => {
-                file(out, format, e.path(), seen)?;
-            }
-            Ok(_) => {}
+            Ok(path) => file(out, format, &path, seen)?,
             Err(e) => {
                 eprintln!("error: {e}");
                 seen.unreadable += 1;

@@ -159,6 +159,89 @@ async fn bad_arguments_and_no_endpoint_are_clear_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing accepts connections"));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_directory_of_documents_is_sent_as_it_is() {
+    let s = serve(Faults::default()).await;
+    let url = format!("http://{}", s.http);
+    // Two valid segments and one without a name, in name order: bodies of two are
+    // [a, b] and [c, a], sent in turn by the one worker.
+    let dir = tempfile::tempdir().unwrap();
+    let segment = |id: &str, name: &str| {
+        format!(
+            r#"{{{name}"id":"{id}","trace_id":"1-581cf771-a006649127e371903a2de979","start_time":1.5,"end_time":2.5}}"#
+        )
+    };
+    std::fs::write(
+        dir.path().join("a.json"),
+        segment("70de5b6f19ff9a0a", r#""name":"a","#),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("b")).unwrap();
+    std::fs::write(
+        dir.path().join("b/b.json"),
+        segment("70de5b6f19ff9a0b", r#""name":"b","#),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c.json"), segment("70de5b6f19ff9a0c", "")).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a document").unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
+    let args = ["--endpoint", &url, "--documents", dir_arg, "--batch", "2"];
+    let r = report(
+        &bench(
+            &[
+                &args[..],
+                &[
+                    "--duration",
+                    "0.5",
+                    "--concurrency",
+                    "1",
+                    "--format",
+                    "json",
+                ],
+            ]
+            .concat(),
+        )
+        .await,
+    );
+    let requests = count(&r["requests"]);
+    assert!(requests > 1, "{r}");
+    assert_eq!(count(&r["documents"]), 2 * requests, "{r}");
+    assert_eq!(count(&r["unprocessed"]), requests / 2, "{r}");
+    assert_eq!(count(&r["accepted"]), 2 * requests - requests / 2, "{r}");
+    assert_eq!(
+        (count(&r["bodies"]), r["documents_from"].as_str()),
+        (2, Some(dir_arg))
+    );
+    let summary = s.state.summary();
+    assert_eq!(
+        summary.documents["http"]["accepted"],
+        2 * requests - requests / 2
+    );
+    // The human report names the directory.
+    let out = bench(&[&args[..], &["--duration", "0.2"]].concat()).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains(dir_arg), "{text}");
+    // A directory with no document, one that is missing, and a size given twice are usage
+    // errors, found before any request.
+    let sent = s.state.summary().requests.put_trace_segments;
+    let empty = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing");
+    for bad in [
+        vec!["--documents", empty.path().to_str().unwrap()],
+        vec!["--documents", missing.to_str().unwrap()],
+        vec!["--documents", dir_arg, "--document-bytes", "500"],
+    ] {
+        let out = bench(&[&["--endpoint", &url][..], &bad].concat()).await;
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(!out.stderr.is_empty(), "{bad:?}");
+    }
+    assert_eq!(
+        s.state.summary().requests.put_trace_segments,
+        sent,
+        "a usage error sent requests"
+    );
+}
+
 /// One second of open loop against `url`: its JSON report, and what it said on stderr.
 async fn open_loop(url: &str, rate: &str, concurrency: &str, batch: &str) -> (Value, String) {
     let out = bench(&[
