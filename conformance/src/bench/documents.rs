@@ -5,9 +5,10 @@ use std::path::Path;
 
 use crate::json_files::json_files;
 
-/// The `*.json` files below `dir`, each as text, in name order. A missing or unreadable
-/// directory or file, a file that is not UTF-8 (a document travels as a JSON string), no file
-/// at all, or more than `limit` bytes in all is an error naming it.
+/// The `*.json` files below `dir`, each as text, in name order. A file that is not UTF-8 is
+/// left out with a note on stderr: a document travels inside a JSON string, which cannot hold
+/// it. A missing or unreadable directory or file, no document at all, or more than `limit`
+/// bytes in all is an error naming it.
 pub fn load(dir: &Path, limit: usize) -> Result<Vec<String>, String> {
     if !dir.is_dir() {
         return Err(format!("--documents {}: not a directory", dir.display()));
@@ -16,8 +17,15 @@ pub fn load(dir: &Path, limit: usize) -> Result<Vec<String>, String> {
     let mut total = 0usize;
     for path in json_files(dir) {
         let path = path.map_err(|e| format!("--documents: {e}"))?;
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let Ok(text) = String::from_utf8(bytes) else {
+            eprintln!(
+                "note: {} left out: it is not UTF-8, so no JSON string can carry it",
+                path.display()
+            );
+            continue;
+        };
         total += text.len();
         if total > limit {
             return Err(too_much(dir, limit));
@@ -25,7 +33,7 @@ pub fn load(dir: &Path, limit: usize) -> Result<Vec<String>, String> {
         docs.push(text);
     }
     if docs.is_empty() {
-        return Err(format!("no *.json file below {}", dir.display()));
+        return Err(format!("no UTF-8 *.json file below {}", dir.display()));
     }
     Ok(docs)
 }
@@ -123,15 +131,17 @@ mod tests {
     fn bad_directories_and_files_are_errors_naming_them() {
         let empty = dir_with(&[("notes.txt", b"x")]);
         let e = load(empty.path(), 100).unwrap_err();
-        assert!(e.contains("no *.json file"), "{e}");
+        assert!(e.contains("*.json file"), "{e}");
         let missing = empty.path().join("missing");
         let e = load(&missing, 100).unwrap_err();
         assert!(
             e.contains("not a directory") && e.contains("missing"),
             "{e}"
         );
-        let latin1 = dir_with(&[("bad.json", b"{\"name\":\"caf\xe9\"}")]);
-        let e = load(latin1.path(), 100).unwrap_err();
-        assert!(e.contains("bad.json"), "{e}");
+        // A file that is not UTF-8 is left out, and with nothing else there is nothing to send.
+        let latin1 = dir_with(&[("bad.json", b"{\"name\":\"caf\xe9\"}"), ("ok.json", b"1")]);
+        assert_eq!(load(latin1.path(), 100).unwrap(), ["1"]);
+        std::fs::remove_file(latin1.path().join("ok.json")).unwrap();
+        assert!(load(latin1.path(), 100).is_err());
     }
 }
