@@ -4,25 +4,37 @@
 
 use crate::codes::Code;
 use crate::path::Path;
-use crate::scan::{Kind, Num, Stop};
+use crate::scan::{parsed, Decimal, Kind, Num, Stop};
 use crate::validator::{emit, Validator};
 
 /// A time that is a finite double: kept as its text when that is a decimal of at most 15
-/// digits, which compares without converting (`Num::cmp_plain`), or a longer decimal of at
-/// least 1, which compares exactly when far enough apart (`Decimal::cmp`); converted when
-/// read otherwise.
+/// digits, which compares without converting (`Num::cmp_plain`); held exactly when it is a
+/// longer number of at least 1, perhaps with a positive exponent (`Num::exact`), which
+/// compares exactly when far enough apart (`Decimal::cmp`); converted otherwise.
 #[derive(Clone, Copy)]
 pub(crate) enum Time<'a> {
     Text(Num<'a>),
+    /// Read once, when the time is: its text is kept for the rare value past a double's
+    /// exact integers.
+    Exact(Decimal, &'a [u8]),
     Double(f64),
 }
 
 impl<'a> Time<'a> {
     pub fn value(&self) -> f64 {
         match self {
-            // Decimals kept as text always convert; NaN is never reached.
+            // Times kept as text or held exactly always convert; NaN is never reached.
             Time::Text(n) => n.to_f64().unwrap_or(f64::NAN),
+            Time::Exact(d, raw) => d.to_f64().or_else(|| parsed(raw)).unwrap_or(f64::NAN),
             Time::Double(v) => *v,
+        }
+    }
+
+    fn exact(&self) -> Option<Decimal> {
+        match self {
+            Time::Text(n) => n.exact(),
+            Time::Exact(d, _) => Some(*d),
+            Time::Double(_) => None,
         }
     }
 
@@ -31,10 +43,10 @@ impl<'a> Time<'a> {
             if let Some(order) = a.cmp_plain(*b) {
                 return order.is_lt();
             }
-            if let (Some(a), Some(b)) = (a.exact(), b.exact()) {
-                if let Some(order) = a.cmp(b) {
-                    return order.is_lt();
-                }
+        }
+        if let (Some(a), Some(b)) = (self.exact(), other.exact()) {
+            if let Some(order) = a.cmp(b) {
+                return order.is_lt();
             }
         }
         self.value() < other.value()
@@ -60,8 +72,8 @@ impl<'a> Validator<'a, '_> {
         let n: Num<'a> = self.s.decimal()?;
         let (time, at_most_zero) = if n.plain {
             (Time::Text(n), n.plain_at_most_zero())
-        } else if n.is_exact() {
-            (Time::Text(n), false)
+        } else if let Some(d) = n.exact() {
+            (Time::Exact(d, n.raw), false)
         } else {
             let Some(v) = n.to_f64() else {
                 emit!(
@@ -129,6 +141,24 @@ mod tests {
         })
     }
 
+    /// The decimal `text` as is (form 0), or with its point moved left `moved` places and an
+    /// exponent that moves it back, as in X-Ray's guide (1.480615200010E9).
+    fn with_exponent(text: &str, (moved, form): (usize, usize)) -> String {
+        let (int, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let moved = moved.min(int.len() - 1);
+        if form == 0 {
+            return text.to_string();
+        }
+        let (head, tail) = int.split_at(int.len() - moved);
+        let e = ["", "e", "E+", "E0"][form];
+        let dot = if tail.is_empty() && fraction.is_empty() {
+            ""
+        } else {
+            "."
+        };
+        format!("{head}{dot}{tail}{fraction}{e}{moved}")
+    }
+
     /// Another time near `a`: a digit longer, its last digit moved by one, or the same.
     fn neighbour(a: String) -> impl Strategy<Value = (String, String)> {
         let longer = if a.contains('.') {
@@ -145,9 +175,16 @@ mod tests {
         (Just(a), b)
     }
 
+    /// Two near times, each perhaps written with an exponent.
+    fn times() -> impl Strategy<Value = (String, String)> {
+        let form = (0usize..12, 0usize..4);
+        (decimal().prop_flat_map(neighbour), form.clone(), form)
+            .prop_map(|((a, b), fa, fb)| (with_exponent(&a, fa), with_exponent(&b, fb)))
+    }
+
     proptest! {
         #[test]
-        fn times_order_and_convert_as_their_doubles_do((a, b) in decimal().prop_flat_map(neighbour)) {
+        fn times_order_and_convert_as_their_doubles_do((a, b) in times()) {
             let (fa, fb) = (a.parse::<f64>().unwrap(), b.parse::<f64>().unwrap());
             prop_assert_eq!(read(&a, &b), (fb < fa, Some(fa), Some(fb)), "{} {}", a, b);
             prop_assert_eq!(read(&b, &a), (fa < fb, Some(fb), Some(fa)), "{} {}", b, a);
