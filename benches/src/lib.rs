@@ -3,6 +3,7 @@
 //! plus the fixture documents. No randomness source is needed beyond a fixed-seed generator.
 
 pub mod peers;
+pub mod times;
 
 use serde_json::{json, Value};
 
