@@ -14,7 +14,7 @@ mod string;
 mod unescape;
 
 pub(crate) use guess::{KeyGuess, NO_SUCCESSOR};
-pub(crate) use number::Num;
+pub(crate) use number::{parsed, Decimal, Num};
 #[cfg(target_arch = "x86_64")]
 use search::short_number;
 use search::{skip_digits, skip_whitespace};

@@ -4,25 +4,37 @@
 
 use crate::codes::Code;
 use crate::path::Path;
-use crate::scan::{Kind, Num, Stop};
+use crate::scan::{parsed, Decimal, Kind, Num, Stop};
 use crate::validator::{emit, Validator};
 
 /// A time that is a finite double: kept as its text when that is a decimal of at most 15
-/// digits, which compares without converting (`Num::cmp_plain`), or a longer decimal of at
-/// least 1, which compares exactly when far enough apart (`Decimal::cmp`); converted when
-/// read otherwise.
+/// digits, which compares without converting (`Num::cmp_plain`); held exactly when it is a
+/// longer number of at least 1, perhaps with a positive exponent (`Num::exact`), which
+/// compares exactly when far enough apart (`Decimal::cmp`); converted otherwise.
 #[derive(Clone, Copy)]
 pub(crate) enum Time<'a> {
     Text(Num<'a>),
+    /// Read once, when the time is: its text is kept for the rare value past a double's
+    /// exact integers.
+    Exact(Decimal, &'a [u8]),
     Double(f64),
 }
 
 impl<'a> Time<'a> {
     pub fn value(&self) -> f64 {
         match self {
-            // Decimals kept as text always convert; NaN is never reached.
+            // Times kept as text or held exactly always convert; NaN is never reached.
             Time::Text(n) => n.to_f64().unwrap_or(f64::NAN),
+            Time::Exact(d, raw) => d.to_f64().or_else(|| parsed(raw)).unwrap_or(f64::NAN),
             Time::Double(v) => *v,
+        }
+    }
+
+    fn exact(&self) -> Option<Decimal> {
+        match self {
+            Time::Text(n) => n.exact(),
+            Time::Exact(d, _) => Some(*d),
+            Time::Double(_) => None,
         }
     }
 
@@ -31,10 +43,10 @@ impl<'a> Time<'a> {
             if let Some(order) = a.cmp_plain(*b) {
                 return order.is_lt();
             }
-            if let (Some(a), Some(b)) = (a.exact(), b.exact()) {
-                if let Some(order) = a.cmp(b) {
-                    return order.is_lt();
-                }
+        }
+        if let (Some(a), Some(b)) = (self.exact(), other.exact()) {
+            if let Some(order) = a.cmp(b) {
+                return order.is_lt();
             }
         }
         self.value() < other.value()
@@ -60,8 +72,8 @@ impl<'a> Validator<'a, '_> {
         let n: Num<'a> = self.s.decimal()?;
         let (time, at_most_zero) = if n.plain {
             (Time::Text(n), n.plain_at_most_zero())
-        } else if n.is_exact() {
-            (Time::Text(n), false)
+        } else if let Some(d) = n.exact() {
+            (Time::Exact(d, n.raw), false)
         } else {
             let Some(v) = n.to_f64() else {
                 emit!(

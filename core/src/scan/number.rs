@@ -28,10 +28,7 @@ impl Num<'_> {
         if let Some(v) = self.exact().and_then(Decimal::to_f64) {
             return Some(v);
         }
-        // SAFETY: `number` accepted only ASCII digits, signs, '.', 'e' and 'E'.
-        let text = unsafe { std::str::from_utf8_unchecked(self.raw) };
-        let v: f64 = text.parse().ok()?;
-        v.is_finite().then_some(v)
+        parsed(self.raw)
     }
 
     /// `-?digits(.digits)?` with at most 15 digits: both the digits and the power of ten are
@@ -145,10 +142,11 @@ pub(crate) const MAX_EXACT_DIGITS: usize = 19;
 /// has a fraction (and `Decimal::cmp` its bound on a double's unit in the last place).
 pub(crate) const MAX_EXACT_INTEGER_DIGITS: usize = 15;
 
-/// A number of at least 1 with no exponent, at most `MAX_EXACT_INTEGER_DIGITS` digits before
-/// the point and `MAX_EXACT_DIGITS` in all, held exactly: `digits / 10^scale`. Python's and
-/// Go's SDKs write times with 16 or 17 digits (1700000275.6634512), past what `cmp_plain`
-/// may compare by text, and converting each with `parse` cost about 300 instructions.
+/// A number of at least 1, with at most `MAX_EXACT_INTEGER_DIGITS` digits before the point
+/// and `MAX_EXACT_DIGITS` in all once a positive exponent has moved the point, held exactly:
+/// `digits / 10^scale`. Python's and Go's SDKs write times with 16 or 17 digits
+/// (1700000275.6634512), past what `cmp_plain` may compare by text, and X-Ray's guide gives
+/// 1.480615200010E9 as a time; converting each with `parse` cost about 300 instructions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Decimal {
     pub digits: u64,
@@ -161,7 +159,9 @@ impl<'a> Num<'a> {
     /// The number as a [`Decimal`], when it is one. Reads `point`, so only numbers read by
     /// `Scanner::decimal`.
     pub fn exact(self) -> Option<Decimal> {
-        let (integer, fraction) = self.exact_parts()?;
+        let Some((integer, fraction)) = self.exact_parts() else {
+            return self.exact_with_exponent();
+        };
         // The scanner read the parts as ASCII digits.
         let whole = accumulate(0, integer);
         Some(Decimal {
@@ -171,19 +171,23 @@ impl<'a> Num<'a> {
         })
     }
 
-    /// Whether [`Num::exact`] would find a `Decimal`, without reading its digits.
-    pub fn is_exact(self) -> bool {
-        self.exact_parts().is_some()
-    }
-
-    /// The digits before and after the point of a number `exact` takes.
-    fn exact_parts(self) -> Option<(&'a [u8], &'a [u8])> {
+    /// The digits before the point of a number of at least 1 that `exact` may take, and the
+    /// rest of its text.
+    #[inline(always)]
+    fn integer_part(self) -> Option<(&'a [u8], &'a [u8])> {
         let point = self.point as usize;
-        let (integer, fraction) = self.raw.split_at_checked(point)?;
+        let (integer, rest) = self.raw.split_at_checked(point)?;
         if !(1..=MAX_EXACT_INTEGER_DIGITS).contains(&point) || !(b'1'..=b'9').contains(&integer[0])
         {
             return None;
         }
+        Some((integer, rest))
+    }
+
+    /// The digits before and after the point of a number without exponent `exact` takes.
+    fn exact_parts(self) -> Option<(&'a [u8], &'a [u8])> {
+        let (integer, fraction) = self.integer_part()?;
+        let point = integer.len();
         let fraction = match fraction.split_first() {
             None => fraction,
             Some((b'.', rest)) if !rest.iter().any(|&c| c | 0x20 == b'e') => rest,
@@ -195,6 +199,61 @@ impl<'a> Num<'a> {
         }
         Some((integer, fraction))
     }
+
+    /// [`Num::exact`] for a number with a positive exponent, which moves the point right
+    /// through the fraction's digits, then adds zeros. Apart: most times have no exponent,
+    /// and theirs were read no slower.
+    #[cold]
+    fn exact_with_exponent(self) -> Option<Decimal> {
+        let (integer, rest) = self.integer_part()?;
+        // An exponent ends the number: looked for from the end, it is a few bytes away.
+        let e = rest.iter().rposition(|&c| c | 0x20 == b'e')?;
+        let fraction = rest[..e].strip_prefix(b".").unwrap_or(&[]);
+        let shift = shift(&rest[e + 1..])?;
+        let point = integer.len();
+        if point + shift > MAX_EXACT_INTEGER_DIGITS
+            || point + fraction.len().max(shift) > MAX_EXACT_DIGITS
+        {
+            return None;
+        }
+        let digits = accumulate(accumulate(0, integer), fraction)
+            * TEN_TO[shift.saturating_sub(fraction.len())];
+        let scale = fraction.len().saturating_sub(shift);
+        Some(Decimal {
+            digits,
+            scale: scale as u32,
+            integer_bits: u64::BITS - (digits / TEN_TO[scale]).leading_zeros(),
+        })
+    }
+}
+
+/// An exponent's digits (after `e`, sign included) as a move of the point to the right:
+/// `None` for a negative one (the number could fall below 1) or one past any integer part a
+/// [`Decimal`] holds. Leading zeros are allowed (`1.5e09`).
+fn shift(exponent: &[u8]) -> Option<usize> {
+    let (negative, digits) = match exponent.split_first() {
+        Some((b'+', digits)) => (false, digits),
+        Some((b'-', digits)) => (true, digits),
+        _ => (false, exponent),
+    };
+    let start = digits
+        .iter()
+        .position(|&c| c != b'0')
+        .unwrap_or(digits.len());
+    match &digits[start..] {
+        [] => Some(0),
+        _ if negative => None,
+        [d] => Some(usize::from(d - b'0')),
+        [a, b] => Some(usize::from(a - b'0') * 10 + usize::from(b - b'0')),
+        _ => None,
+    }
+}
+
+/// The value of a number's text as a double, `None` out of range: `parse`, for the numbers
+/// the faster ways leave.
+pub(crate) fn parsed(raw: &[u8]) -> Option<f64> {
+    let v: f64 = std::str::from_utf8(raw).ok()?.parse().ok()?;
+    v.is_finite().then_some(v)
 }
 
 /// `m` followed by the ASCII digits of `digits`, eight at a time while there are eight.
@@ -224,7 +283,7 @@ const TEN_TO: [u64; MAX_EXACT_DIGITS] = {
 impl Decimal {
     /// The correctly rounded double when the digits are exact in a double (at most 2^53):
     /// one division of two exact doubles rounds once, as `parse` does. `None` otherwise.
-    fn to_f64(self) -> Option<f64> {
+    pub fn to_f64(self) -> Option<f64> {
         const POW10: [f64; MAX_EXACT_DIGITS] = [
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
             1e16, 1e17, 1e18,

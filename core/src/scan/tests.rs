@@ -395,7 +395,7 @@ proptest! {
 }
 
 #[test]
-fn exact_means_at_least_one_without_exponent_within_the_digit_limits() {
+fn exact_means_at_least_one_within_the_digit_limits_once_the_exponent_moved_the_point() {
     // Every length up to two past each limit, every place of the point, every form.
     for digits in 1..=number::MAX_EXACT_DIGITS + 2 {
         for point in 1..=digits.min(number::MAX_EXACT_INTEGER_DIGITS + 2) {
@@ -421,17 +421,24 @@ fn exact_means_at_least_one_without_exponent_within_the_digit_limits() {
                 if neg {
                     text.insert(0, '-');
                 }
-                let expected = !exp
-                    && !neg
+                // `e3` moves the point three places, adding zeros past the fraction.
+                let shift = if exp { 3 } else { 0 };
+                let fraction = digits - point;
+                let expected = !neg
                     && !zero
-                    && digits <= number::MAX_EXACT_DIGITS
-                    && point <= number::MAX_EXACT_INTEGER_DIGITS;
+                    && point + fraction.max(shift) <= number::MAX_EXACT_DIGITS
+                    && point + shift <= number::MAX_EXACT_INTEGER_DIGITS;
                 let exact = num(&text).exact();
                 assert_eq!(exact.is_some(), expected, "{text}");
                 if let Some(d) = exact {
-                    let plain: String = text.chars().filter(char::is_ascii_digit).collect();
+                    let mut plain: String = text
+                        .trim_end_matches("e3")
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .collect();
+                    plain.push_str(&"0".repeat(shift.saturating_sub(fraction)));
                     assert_eq!(d.digits.to_string(), plain, "{text}");
-                    assert_eq!(d.scale as usize, digits - point, "{text}");
+                    assert_eq!(d.scale as usize, fraction.saturating_sub(shift), "{text}");
                 }
             }
         }
