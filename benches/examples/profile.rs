@@ -1,7 +1,7 @@
 //! Runs one workload many times, for a profiler (`perf record` or callgrind).
-//! Run: profile [validate|validate-cold|scan|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|fixtures-diagnosed|fixtures-clean|FILE]
+//! Run: profile [validate|validate-cold|scan|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|fixtures-diagnosed|fixtures-clean|FILE|DIR]
 //! [ROUNDS], e.g. `profile request 1000 200`: a generated corpus, the ~1 KB one made
-//! non-ASCII, the fixture documents, or one document. `validate-cold` forgets the key order
+//! non-ASCII, the fixture documents, one document, or the `*.json` files below a directory. `validate-cold` forgets the key order
 //! before each document, as a new report has none. `scan` runs our scan with no rule, and
 //! the two floors the syntax-only peers of `compare`, so a profile of ours can be set beside
 //! theirs.
@@ -29,6 +29,13 @@ fn main() {
             Ok(doc) => vec![doc],
             Err(e) => {
                 eprintln!("error: cannot read {file}: {e}");
+                std::process::exit(1);
+            }
+        },
+        Some(dir) if std::path::Path::new(dir).is_dir() => match xray_benches::documents_in(dir) {
+            Ok(docs) => docs.into_iter().map(|(_, doc)| doc).collect(),
+            Err(e) => {
+                eprintln!("error: {e}");
                 std::process::exit(1);
             }
         },
