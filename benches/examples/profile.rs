@@ -1,10 +1,11 @@
 //! Runs one workload many times, for a profiler (`perf record` or callgrind).
-//! Run: profile [validate|validate-cold|scan|request|floor|sonic-floor] [SIZE_BYTES|non-ascii|fixtures|fixtures-diagnosed|fixtures-clean|FILE|DIR]
-//! [ROUNDS], e.g. `profile request 1000 200`: a generated corpus, the ~1 KB one made
-//! non-ASCII, the fixture documents, one document, or the `*.json` files below a directory. `validate-cold` forgets the key order
-//! before each document, as a new report has none. `scan` runs our scan with no rule, and
-//! the two floors the syntax-only peers of `compare`, so a profile of ours can be set beside
-//! theirs.
+//! Run: profile [validate|validate-cold|scan|request|floor|sonic-floor]
+//! [SIZE_BYTES|non-ascii|fixtures|fixtures-diagnosed|fixtures-clean|FILE|DIR] [ROUNDS],
+//! e.g. `profile request 1000 200`: a generated corpus, the ~1 KB one made non-ASCII, the
+//! fixture documents, one document, or the `*.json` files below a directory. `validate-cold`
+//! forgets the key order before each document, as a new report has none. `scan` runs our scan
+//! with no rule, and the two floors the syntax-only peers of `compare`, so a profile of ours
+//! can be set beside theirs.
 use xray_segment::request::process;
 
 fn main() {

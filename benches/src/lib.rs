@@ -186,17 +186,15 @@ pub fn non_ascii(corpus: &[Vec<u8>]) -> Vec<Vec<u8>> {
 }
 
 /// Every `*.json` file below `dir`, in name order, with its path: a user's own documents for
-/// `compare` and `excess`. An unreadable directory or file, or none to read, is an error naming
-/// it.
+/// `compare`, `excess` and `profile`, the files `validate DIR` reads
+/// (`xray_fixtures::json_files`). An unreadable directory or file, or none to read, is an
+/// error naming it.
 pub fn documents_in(dir: &str) -> Result<Vec<(std::path::PathBuf, Vec<u8>)>, String> {
     let mut docs = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| e.to_string())?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "json") {
-            let path = entry.into_path();
-            let doc = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            docs.push((path, doc));
-        }
+    for path in xray_fixtures::json_files::json_files(dir.as_ref()) {
+        let path = path.map_err(|e| e.to_string())?;
+        let doc = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        docs.push((path, doc));
     }
     if docs.is_empty() {
         return Err(format!("no *.json file below {dir}"));

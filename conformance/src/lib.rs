@@ -9,7 +9,6 @@ pub mod client;
 pub mod endpoint;
 pub mod explain;
 pub mod fresh_ids;
-pub mod json_files;
 pub mod known_failing;
 pub mod report;
 pub mod runner;

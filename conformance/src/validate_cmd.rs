@@ -82,7 +82,7 @@ fn directory(
     dir: &Path,
     seen: &mut Seen,
 ) -> std::io::Result<()> {
-    for entry in crate::json_files::json_files(dir) {
+    for entry in xray_fixtures::json_files::json_files(dir) {
         match entry {
             Ok(path) => file(out, format, &path, seen)?,
             Err(e) => {

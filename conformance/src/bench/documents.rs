@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::json_files::json_files;
+use xray_fixtures::json_files::json_files;
 
 /// The `*.json` files below `dir`, each as text, in name order. A file that is not UTF-8 is
 /// left out with a note on stderr: a document travels inside a JSON string, which cannot hold
