@@ -164,9 +164,16 @@ impl<'a> Num<'a> {
 
     /// [`Num::exact`] for any form.
     fn exact_general(self) -> Option<Decimal> {
-        let Some((integer, fraction)) = self.exact_parts() else {
-            return self.exact_with_exponent();
-        };
+        let (integer, rest) = self.integer_part()?;
+        // An exponent ends the number: looked for from the end, it is a few bytes away, and
+        // a number without one is read through once.
+        if let Some(e) = rest.iter().rposition(|&c| c | 0x20 == b'e') {
+            return exact_with_exponent(integer, rest, e);
+        }
+        let fraction = rest.strip_prefix(b".").unwrap_or(rest);
+        if integer.len() + fraction.len() > MAX_EXACT_DIGITS {
+            return None;
+        }
         // The scanner read the parts as ASCII digits.
         let whole = accumulate(0, integer);
         Some(Decimal {
@@ -220,48 +227,29 @@ impl<'a> Num<'a> {
         }
         Some((integer, rest))
     }
+}
 
-    /// The digits before and after the point of a number without exponent `exact` takes.
-    fn exact_parts(self) -> Option<(&'a [u8], &'a [u8])> {
-        let (integer, fraction) = self.integer_part()?;
-        let point = integer.len();
-        let fraction = match fraction.split_first() {
-            None => fraction,
-            Some((b'.', rest)) if !rest.iter().any(|&c| c | 0x20 == b'e') => rest,
-            // An exponent.
-            Some(_) => return None,
-        };
-        if point + fraction.len() > MAX_EXACT_DIGITS {
-            return None;
-        }
-        Some((integer, fraction))
+/// [`Num::exact`] for a number with a positive exponent at `rest[e]`, which moves the point
+/// right through the fraction's digits, then adds zeros. Apart: most times have no exponent,
+/// and theirs were read no slower.
+#[cold]
+fn exact_with_exponent(integer: &[u8], rest: &[u8], e: usize) -> Option<Decimal> {
+    let fraction = rest[..e].strip_prefix(b".").unwrap_or(&[]);
+    let shift = shift(&rest[e + 1..])?;
+    let point = integer.len();
+    if point + shift > MAX_EXACT_INTEGER_DIGITS
+        || point + fraction.len().max(shift) > MAX_EXACT_DIGITS
+    {
+        return None;
     }
-
-    /// [`Num::exact`] for a number with a positive exponent, which moves the point right
-    /// through the fraction's digits, then adds zeros. Apart: most times have no exponent,
-    /// and theirs were read no slower.
-    #[cold]
-    fn exact_with_exponent(self) -> Option<Decimal> {
-        let (integer, rest) = self.integer_part()?;
-        // An exponent ends the number: looked for from the end, it is a few bytes away.
-        let e = rest.iter().rposition(|&c| c | 0x20 == b'e')?;
-        let fraction = rest[..e].strip_prefix(b".").unwrap_or(&[]);
-        let shift = shift(&rest[e + 1..])?;
-        let point = integer.len();
-        if point + shift > MAX_EXACT_INTEGER_DIGITS
-            || point + fraction.len().max(shift) > MAX_EXACT_DIGITS
-        {
-            return None;
-        }
-        let digits = accumulate(accumulate(0, integer), fraction)
-            * TEN_TO[shift.saturating_sub(fraction.len())];
-        let scale = fraction.len().saturating_sub(shift);
-        Some(Decimal {
-            digits,
-            scale: scale as u32,
-            integer_bits: u64::BITS - (digits / TEN_TO[scale]).leading_zeros(),
-        })
-    }
+    let digits =
+        accumulate(accumulate(0, integer), fraction) * TEN_TO[shift.saturating_sub(fraction.len())];
+    let scale = fraction.len().saturating_sub(shift);
+    Some(Decimal {
+        digits,
+        scale: scale as u32,
+        integer_bits: u64::BITS - (digits / TEN_TO[scale]).leading_zeros(),
+    })
 }
 
 /// An exponent's digits (after `e`, sign included) as a move of the point to the right:
