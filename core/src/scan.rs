@@ -195,9 +195,33 @@ impl<'a> Scanner<'a> {
         self.number_bytewise::<DETAIL>()
     }
 
-    /// The number at the cursor read a byte at a time: near the end of the input, past 16
-    /// bytes, with an exponent, and every invalid one.
+    /// The number at the cursor when `short_number` leaves it: near the end of the input, past
+    /// 16 bytes, with an exponent, and every invalid one. Times among them (`decimal`) are
+    /// first tried in a window of 32 bytes.
     fn number_bytewise<const DETAIL: bool>(&mut self) -> Result<Num<'a>, Stop> {
+        #[cfg(target_arch = "x86_64")]
+        if DETAIL {
+            if let Some((end, point, mantissa)) = search::long_number(self.b, self.i) {
+                let start = self.i;
+                self.i = start + end as usize;
+                let negative = self.b[start] == b'-';
+                let fraction = mantissa != point;
+                let exponent = end != mantissa;
+                let digits = mantissa as usize - usize::from(negative) - usize::from(fraction);
+                return Ok(Num {
+                    raw: &self.b[start..self.i],
+                    integer: !fraction && !exponent,
+                    plain: !exponent && digits <= 15,
+                    point,
+                    start,
+                });
+            }
+        }
+        self.number_bytes::<DETAIL>()
+    }
+
+    /// The number at the cursor read a byte at a time.
+    fn number_bytes<const DETAIL: bool>(&mut self) -> Result<Num<'a>, Stop> {
         let start = self.i;
         let b = self.b;
         let mut integer = true;

@@ -312,24 +312,26 @@ proptest! {
     }
 
     #[test]
-    fn the_sixteen_byte_number_path_agrees_with_the_byte_loop(
+    fn the_block_number_paths_agree_with_the_byte_loop(
         head in proptest::collection::vec(prop_oneof![9 => b'0'..=b'9', 1 => Just(b'.')], 0..36),
+        exponent in proptest::option::of("[eE][+-]?[0-9]{0,3}"),
         tail in proptest::collection::vec(prop_oneof![
             8 => b'0'..=b'9', 2 => Just(b'.'), 1 => Just(b'-'), 1 => Just(b'e'), 1 => Just(b'E'),
             1 => Just(b'+'), 1 => Just(b','), 1 => Just(b'}'), 1 => Just(b' '), 1 => Just(b'x'),
         ], 1..12),
     ) {
-        // A run of digits up to 35 bytes, then anything: numbers that end inside the block,
-        // at its last byte, past it (times of 16 and 17 digits), and inputs shorter than a
-        // block.
-        let text = [head, tail].concat();
+        // A run of digits up to 35 bytes, perhaps an exponent, then anything: numbers that end
+        // inside the 16-byte block, at its last byte, inside the 32-byte window of `decimal`,
+        // at its last byte, past it, and inputs shorter than either.
+        let exponent = exponent.unwrap_or_default().into_bytes();
+        let text = [head, exponent, tail].concat();
         let read = |detail: bool, fast: bool| {
             let mut s = Scanner::new(&text);
             let n = match (detail, fast) {
                 (false, true) => s.number(),
                 (true, true) => s.decimal(),
-                (false, false) => s.number_bytewise::<false>(),
-                (true, false) => s.number_bytewise::<true>(),
+                (false, false) => s.number_bytes::<false>(),
+                (true, false) => s.number_bytes::<true>(),
             };
             (n.map(|n| (n.raw, n.integer, n.plain, n.point, n.start)), s.i)
         };
