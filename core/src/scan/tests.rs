@@ -313,6 +313,7 @@ proptest! {
 
     #[test]
     fn the_block_number_paths_agree_with_the_byte_loop(
+        minus: bool,
         head in proptest::collection::vec(prop_oneof![9 => b'0'..=b'9', 1 => Just(b'.')], 0..36),
         exponent in proptest::option::of("[eE][+-]?[0-9]{0,3}"),
         tail in proptest::collection::vec(prop_oneof![
@@ -320,11 +321,13 @@ proptest! {
             1 => Just(b'+'), 1 => Just(b','), 1 => Just(b'}'), 1 => Just(b' '), 1 => Just(b'x'),
         ], 1..12),
     ) {
-        // A run of digits up to 35 bytes, perhaps an exponent, then anything: numbers that end
-        // inside the 16-byte block, at its last byte, inside the 32-byte window of `decimal`,
-        // at its last byte, past it, and inputs shorter than either.
+        // Perhaps a minus sign, a run of digits up to 35 bytes, perhaps an exponent, then
+        // anything: numbers that end inside the 16-byte block, at its last byte, inside the
+        // 32-byte window of `decimal`, at its last byte, past it, and inputs shorter than
+        // either.
+        let sign = if minus { &b"-"[..] } else { b"" };
         let exponent = exponent.unwrap_or_default().into_bytes();
-        let text = [head, exponent, tail].concat();
+        let text = [sign, &head, &exponent, &tail].concat();
         let read = |detail: bool, fast: bool| {
             let mut s = Scanner::new(&text);
             let n = match (detail, fast) {
