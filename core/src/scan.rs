@@ -315,21 +315,32 @@ impl<'a> Scanner<'a> {
     }
 
     /// [`Scanner::next_key`], trying `guess` first; also says whether the guess was right.
-    /// The search for a string's end is the link that each read waits on in turn, and a
-    /// guessed key skips it: the cursor moves by the guess's length, which does not wait on
-    /// the document's bytes, while the comparison that confirms it runs beside the next reads.
     #[inline(always)]
     pub fn next_key_guess(
         &mut self,
         first: &mut bool,
         guess: Option<&KeyGuess>,
     ) -> Result<Option<(Str<'a>, bool)>, Stop> {
+        if !self.at_key(first)? {
+            return Ok(None);
+        }
+        if let Some(key) = guess.and_then(|g| self.guessed_key(g)) {
+            return Ok(Some((key, true)));
+        }
+        Ok(Some((self.key()?, false)))
+    }
+
+    /// Moves to the next key of an object entered with `enter`, past a `,`: the cursor ends
+    /// on the key's opening quote. `false` once the closing `}` is consumed. `first` starts
+    /// true for each object.
+    #[inline(always)]
+    pub fn at_key(&mut self, first: &mut bool) -> Result<bool, Stop> {
         let c = self.peek();
         let c = match c {
             Some(b'}') => {
                 self.i += 1;
                 self.depth -= 1;
-                return Ok(None);
+                return Ok(false);
             }
             Some(b',') if !*first => {
                 self.i += 1;
@@ -343,26 +354,45 @@ impl<'a> Scanner<'a> {
         if c != Some(b'"') {
             return self.err("expected a string key in an object");
         }
-        if let Some(g) = guess {
-            let start = self.i;
-            if g.is_at(self.b, start + 1) {
-                self.i = start + g.len() + 3;
-                return Ok(Some((
-                    Str {
-                        raw: &self.b[start + 1..start + 1 + g.len()],
-                        escaped: false,
-                        start,
-                    },
-                    true,
-                )));
-            }
+        Ok(true)
+    }
+
+    /// The key at the cursor (on its opening quote) and the colon after it, when that key is
+    /// `g`'s; `None`, the cursor unmoved, otherwise. The search for a string's end is the
+    /// link that each read waits on in turn, and a guessed key skips it: the cursor moves by
+    /// the guess's length, which does not wait on the document's bytes, while the comparison
+    /// that confirms it runs beside the next reads.
+    #[inline(always)]
+    pub fn guessed_key(&mut self, g: &KeyGuess) -> Option<Str<'a>> {
+        let start = self.i;
+        if !g.is_at(self.b, start + 1) {
+            return None;
         }
+        self.i = start + g.len() + 3;
+        Some(Str {
+            raw: &self.b[start + 1..start + 1 + g.len()],
+            escaped: false,
+            start,
+        })
+    }
+
+    /// The first four bytes after the cursor's quote, as a little-endian word: what
+    /// [`KeyGuess::prefix`] is compared with, to choose a guess for a key not yet read.
+    #[inline(always)]
+    pub fn key_prefix(&self) -> Option<u32> {
+        let four = self.b.get(self.i + 1..self.i + 5)?;
+        Some(u32::from_le_bytes([four[0], four[1], four[2], four[3]]))
+    }
+
+    /// The key at the cursor, read whole, and the colon after it.
+    #[inline(always)]
+    pub fn key(&mut self) -> Result<Str<'a>, Stop> {
         let key = self.string()?;
         if self.peek() != Some(b':') {
             return self.err("expected ':' after an object key");
         }
         self.i += 1;
-        Ok(Some((key, false)))
+        Ok(key)
     }
 
     /// Whether an array entered with `enter` has another item; consumes `,` or the closing `]`.

@@ -12,7 +12,7 @@ use crate::path::Path;
 use crate::scan::{Kind, Stop, Str};
 use crate::validator::{decoded, emit, Validator};
 pub(crate) use keys::KeyOrder;
-use keys::{field, Field, ENTITY_START};
+use keys::{by_prefix, field, Field, ENTITY_START};
 
 mod keys;
 
@@ -76,22 +76,34 @@ impl<'a> Validator<'a, '_> {
         let mut e = Entity::default();
         let mut first = true;
         let mut prev = ENTITY_START;
-        loop {
+        while self.s.at_key(&mut first)? {
             let guess = self.report.key_order().guess(top, prev);
-            let Some((key, guessed)) = self.s.next_key_guess(&mut first, guess.map(|g| g.1))?
-            else {
-                break;
+            let s = &mut self.s;
+            // A learnt order that guessed wrong reads the key whole: tried first, the prefix
+            // made documents whose order was learnt 1-3% slower (three `compare` runs).
+            let learnt = guess.and_then(|(f, g)| Some((f, s.guessed_key(g)?)));
+            let found = if guess.is_none() {
+                by_prefix(s)
+            } else {
+                learnt
             };
-            let f = match guess {
-                Some((f, _)) if guessed => Some(f),
-                _ if key.escaped => field(self.text(key).as_bytes()),
-                _ => field(key.raw),
+            let (key, f) = match found {
+                Some((f, key)) => (key, Some(f)),
+                None => {
+                    let key = self.s.key()?;
+                    let f = if key.escaped {
+                        field(self.text(key).as_bytes())
+                    } else {
+                        field(key.raw)
+                    };
+                    (key, f)
+                }
             };
             let Some(f) = f else {
                 self.s.skip()?;
                 continue;
             };
-            if !guessed {
+            if learnt.is_none() {
                 self.report.key_order().learn(top, prev, f);
             }
             prev = f as usize;

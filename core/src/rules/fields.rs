@@ -4,7 +4,7 @@
 use crate::codes::Code;
 use crate::limits::MAX_STRING_CHARS;
 use crate::path::Path;
-use crate::scan::{KeyGuess, Kind, Stop, Str, NO_SUCCESSOR};
+use crate::scan::{KeyGuess, Kind, Scanner, Stop, Str, NO_SUCCESSOR};
 use crate::validator::{decoded, emit, Validator};
 
 /// What a documented field must hold. Anything else is `field.type` (a lint: X-Ray's handling
@@ -42,6 +42,8 @@ pub(crate) struct Member {
     tail: u64,
     spec: Spec,
     guess: Option<KeyGuess>,
+    /// The guess's first four bytes ([`KeyGuess::prefix`]); 0 without a guess.
+    prefix: u32,
 }
 
 /// The first seven bytes and the length, packed: equal fingerprints mean equal names up to
@@ -77,6 +79,10 @@ pub(crate) const fn member(name: &'static str, spec: Spec) -> Member {
         tail: tail(name.as_bytes()),
         spec,
         guess: KeyGuess::new(name.as_bytes()),
+        prefix: match KeyGuess::new(name.as_bytes()) {
+            Some(g) => g.prefix(),
+            None => 0,
+        },
     }
 }
 
@@ -152,6 +158,21 @@ fn position(table: &'static [Member], key: &[u8], fp: u64) -> Option<usize> {
     table
         .iter()
         .position(|m| m.fingerprint == fp && same_name(m, key))
+}
+
+/// The member whose key is at the cursor, found by the key's first four bytes and confirmed
+/// whole, without searching for the key's end: the first key of an object, or every key of
+/// a document whose order no document before it had. `None` when no member matches.
+#[inline(always)]
+fn by_prefix<'a>(s: &mut Scanner<'a>, table: &'static [Member]) -> Option<(usize, Str<'a>)> {
+    let prefix = s.key_prefix()?;
+    // Members that start alike (`container`, `container_id`) are each tried in turn.
+    table.iter().enumerate().find_map(|(at, m)| {
+        if m.prefix != prefix {
+            return None;
+        }
+        Some((at, s.guessed_key(m.guess.as_ref()?)?))
+    })
 }
 
 /// Characters in a string, counted only when its byte length could exceed `limit`.
@@ -261,22 +282,32 @@ impl<'a> Validator<'a, '_> {
         let mut first = true;
         let base = slot(table.as_ptr());
         let mut prev = base;
-        loop {
-            let guessed_at = usize::from(self.report.member_order().0[prev]);
-            let guess = table.get(guessed_at).and_then(|m| m.guess.as_ref());
-            let Some((key, guessed)) = self.s.next_key_guess(&mut first, guess)? else {
-                break;
+        while self.s.at_key(&mut first)? {
+            let learnt = usize::from(self.report.member_order().0[prev]);
+            let s = &mut self.s;
+            // As for entity keys: the prefix only where no order was learnt.
+            let found = match table.get(learnt) {
+                Some(m) => m
+                    .guess
+                    .as_ref()
+                    .and_then(|g| Some((learnt, s.guessed_key(g)?))),
+                None => by_prefix(s, table),
             };
-            let at = if guessed {
-                Some(guessed_at)
-            } else if key.escaped {
-                let text = self.text(key).as_bytes();
-                position(table, text, fingerprint(text))
-            } else {
-                position(table, key.raw, fingerprint_in(self.s.b, key))
+            let (key, at) = match found {
+                Some((at, key)) => (key, Some(at)),
+                None => {
+                    let key = self.s.key()?;
+                    let at = if key.escaped {
+                        let text = self.text(key).as_bytes();
+                        position(table, text, fingerprint(text))
+                    } else {
+                        position(table, key.raw, fingerprint_in(self.s.b, key))
+                    };
+                    (key, at)
+                }
             };
             let spec = at.map(|at| {
-                if !guessed {
+                if at != learnt {
                     // A table past 254 members would go unguessed past there.
                     self.report.member_order().0[prev] = u8::try_from(at).unwrap_or(NO_SUCCESSOR);
                 }
@@ -389,6 +420,50 @@ mod tests {
         }
         t
     };
+
+    #[test]
+    fn members_are_found_by_their_prefix_and_no_other() {
+        let Spec::Obj(aws) = super::super::aws::AWS else {
+            panic!("aws is an object")
+        };
+        let Some(Spec::Obj(ecs)) = lookup(aws, b"ecs") else {
+            panic!("ecs is an object")
+        };
+        for table in [aws, ecs, &TABLE[..]] {
+            for (at, m) in table.iter().enumerate() {
+                let name = std::str::from_utf8(m.name).unwrap();
+                let read = |text: &str| {
+                    let mut s = Scanner::new(text.as_bytes());
+                    let found =
+                        super::by_prefix(&mut s, table).map(|(at, key)| (at, key.raw.to_vec()));
+                    (found, s.i)
+                };
+                let text = format!(r#""{name}":1}}                "#);
+                // Members too long to guess are read the ordinary way, and so are names of one
+                // byte, whose fourth byte would be the value's.
+                let expected = (m.guess.is_some() && name.len() > 1)
+                    .then(|| ((at, m.name.to_vec()), name.len() + 3));
+                assert_eq!(
+                    read(&text),
+                    expected.map_or((None, 0), |(f, i)| (Some(f), i)),
+                    "{name}"
+                );
+                for near in [
+                    format!(r#""{name}x":1}}                "#),
+                    format!(r#""{name}" :1}}                "#),
+                    format!(r#""{name}\u0041":1}}            "#),
+                ] {
+                    // Unless the near name is a member itself (`container` and `container_id`).
+                    let (found, i) = read(&near);
+                    assert!(
+                        found.as_ref().is_none_or(|(other, _)| *other != at),
+                        "{near}"
+                    );
+                    assert_eq!(found.is_none(), i == 0, "{near}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn members_guessed_from_another_order_change_nothing() {

@@ -45,6 +45,15 @@ impl KeyGuess {
         })
     }
 
+    /// The first four bytes the guess expects (with the closing quote and the colon when the
+    /// key is shorter), as a little-endian word: equal to the document's
+    /// ([`Scanner::key_prefix`](super::Scanner::key_prefix)) for the guess's key and for keys
+    /// that start like it.
+    pub const fn prefix(&self) -> u32 {
+        let p = &self.pattern;
+        u32::from_le_bytes([p[0], p[1], p[2], p[3]])
+    }
+
     pub fn len(&self) -> usize {
         usize::from(self.len)
     }

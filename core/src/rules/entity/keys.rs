@@ -1,7 +1,7 @@
 //! The keys of segments and subsegments: which field each names, and the order in which the
 //! documents before had them, to guess the next.
 
-use crate::scan::{KeyGuess, NO_SUCCESSOR};
+use crate::scan::{KeyGuess, Scanner, Str, NO_SUCCESSOR};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) enum Field {
@@ -72,6 +72,71 @@ static GUESSES: [Option<KeyGuess>; FIELD_COUNT] = {
     }
     g
 };
+
+/// The multiplier of the hash that sends the first four bytes of each entity key
+/// ([`KeyGuess::prefix`]) to a slot of its own in [`BY_PREFIX`], found by search; a key that
+/// would share a slot with another prefix fails the build.
+const PREFIX_HASH: u32 = 0x3d91_065b;
+const PREFIX_SLOT_BITS: u32 = 5;
+
+#[inline(always)]
+const fn prefix_slot(prefix: u32) -> usize {
+    (prefix.wrapping_mul(PREFIX_HASH) >> (32 - PREFIX_SLOT_BITS)) as usize
+}
+
+/// Each field's [`KeyGuess::prefix`].
+static PREFIXES: [u32; FIELD_COUNT] = {
+    let mut p = [0; FIELD_COUNT];
+    let mut i = 0;
+    while i < FIELD_COUNT {
+        p[i] = match KeyGuess::new(FIELDS[i].1.as_bytes()) {
+            Some(g) => g.prefix(),
+            None => panic!("every entity key is guessed"),
+        };
+        i += 1;
+    }
+    p
+};
+
+/// By slot, the first field (by discriminant) whose prefix hashes there; `NO_SUCCESSOR` for
+/// none. And by field, the next field with the same prefix (`name` and `namespace`,
+/// `trace_id` and `traced`), or `NO_SUCCESSOR`.
+static BY_PREFIX: ([u8; 1 << PREFIX_SLOT_BITS], [u8; FIELD_COUNT]) = {
+    let mut slots = [NO_SUCCESSOR; 1 << PREFIX_SLOT_BITS];
+    let mut same = [NO_SUCCESSOR; FIELD_COUNT];
+    let mut i = FIELD_COUNT;
+    // From the last field down, so that each slot ends with its first field.
+    while i > 0 {
+        i -= 1;
+        let slot = prefix_slot(PREFIXES[i]);
+        let there = slots[slot] as usize;
+        if there != NO_SUCCESSOR as usize {
+            assert!(PREFIXES[there] == PREFIXES[i], "two prefixes share a slot");
+            same[i] = there as u8;
+        }
+        slots[slot] = i as u8;
+    }
+    (slots, same)
+};
+
+/// The field whose key is at the cursor (on its quote), found by the key's first four bytes
+/// and confirmed whole, without searching for the key's end: for keys that no learnt order
+/// foresaw, as in a report's first document. `None`, the cursor unmoved, for any other key.
+#[inline(always)]
+pub(super) fn by_prefix<'a>(s: &mut Scanner<'a>) -> Option<(Field, Str<'a>)> {
+    let prefix = s.key_prefix()?;
+    let mut at = usize::from(BY_PREFIX.0[prefix_slot(prefix)]);
+    // At most two turns: no three keys share a prefix.
+    while let (Some(&p), Some(Some(g))) = (PREFIXES.get(at), GUESSES.get(at)) {
+        if p == prefix {
+            if let Some(key) = s.guessed_key(g) {
+                return Some((FIELDS[at].0, key));
+            }
+        }
+        at = usize::from(BY_PREFIX.1[at]);
+    }
+    None
+}
 
 /// Where an entity's keys start, in [`KeyOrder`]: before its first key.
 pub(super) const ENTITY_START: usize = FIELD_COUNT;
@@ -157,7 +222,46 @@ impl Field {
 
 #[cfg(test)]
 mod tests {
-    use super::{field, FIELDS, GUESSES};
+    use super::{by_prefix, field, FIELDS, GUESSES};
+    use crate::scan::Scanner;
+
+    /// What `by_prefix` finds at the start of `text`, and where it leaves the cursor.
+    fn found(text: &str) -> (Option<&'static str>, usize) {
+        let mut s = Scanner::new(text.as_bytes());
+        let f = by_prefix(&mut s).map(|(f, key)| {
+            assert_eq!(key.raw, f.key().as_bytes());
+            f.key()
+        });
+        (f, s.i)
+    }
+
+    #[test]
+    fn every_key_is_found_by_its_prefix_and_no_other() {
+        for (_, key) in FIELDS {
+            let text = format!(r#""{key}":1,"x":2}}               "#);
+            assert_eq!(found(&text), (Some(key), key.len() + 3), "{key}");
+            // Keys that start alike, or are spaced, escaped or cut short: not found, the
+            // cursor unmoved.
+            for near in [
+                format!(r#""{key}x":1}}                "#),
+                format!(r#""{key}" :1}}                "#),
+                format!(r#""{}":1}}                "#, &key[..key.len() - 1]),
+                format!(r#""{key}\u0041":1}}            "#),
+                format!(r#""{key}":"#),
+            ] {
+                assert_eq!(found(&near), (None, 0), "{near}");
+            }
+        }
+        // Keys that share their first four bytes.
+        assert_eq!(
+            found(r#""namespace":"aws"}               "#).0,
+            Some("namespace")
+        );
+        assert_eq!(
+            found(r#""traced":true}                   "#).0,
+            Some("traced")
+        );
+    }
 
     #[test]
     fn the_field_table_says_what_the_match_says() {
