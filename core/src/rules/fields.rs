@@ -73,13 +73,14 @@ const fn tail(b: &[u8]) -> u64 {
 }
 
 pub(crate) const fn member(name: &'static str, spec: Spec) -> Member {
+    let guess = KeyGuess::new(name.as_bytes());
     Member {
         name: name.as_bytes(),
         fingerprint: fingerprint(name.as_bytes()),
         tail: tail(name.as_bytes()),
         spec,
-        guess: KeyGuess::new(name.as_bytes()),
-        prefix: match KeyGuess::new(name.as_bytes()) {
+        guess,
+        prefix: match guess {
             Some(g) => g.prefix(),
             None => 0,
         },
@@ -161,8 +162,9 @@ fn position(table: &'static [Member], key: &[u8], fp: u64) -> Option<usize> {
 }
 
 /// The member whose key is at the cursor, found by the key's first four bytes and confirmed
-/// whole, without searching for the key's end: the first key of an object, or every key of
-/// a document whose order no document before it had. `None` when no member matches.
+/// whole, without searching for the key's end: for a key after one whose successor no
+/// document has shown yet (every key, in a report's first document). `None`, the cursor
+/// unmoved, when no member matches.
 #[inline(always)]
 fn by_prefix<'a>(s: &mut Scanner<'a>, table: &'static [Member]) -> Option<(usize, Str<'a>)> {
     let prefix = s.key_prefix()?;

@@ -230,11 +230,11 @@ impl<'a> Num<'a> {
             return None;
         };
         let n = raw.len() - 4;
+        let shift = usize::from(shift.wrapping_sub(b'0'));
         if !(8..=16).contains(&n)
             || e | 0x20 != b'e'
             || !(b'1'..=b'9').contains(&lead)
-            || !shift.is_ascii_digit()
-            || usize::from(shift - b'0') > n
+            || shift > n.min(9)
         {
             return None;
         }
@@ -243,7 +243,7 @@ impl<'a> Num<'a> {
         let tail = eight_digits(last_digits(raw, n + 2, n - 8));
         Some(Decimal::new(
             head * TEN_TO[n - 8] + tail,
-            (n - usize::from(shift - b'0')) as u32,
+            (n - shift) as u32,
         ))
     }
 
