@@ -1,6 +1,6 @@
 //! Diagnostics and the per-document report.
 
-use std::fmt::{self, Write};
+use std::fmt;
 
 use crate::codes::{Code, Severity};
 use crate::limits::{MAX_DIAGNOSTICS, MAX_SPARE_STRINGS, MAX_SPARE_STRING_BYTES};
@@ -172,7 +172,7 @@ impl Report {
         entity: (u16, u32),
         offset: Option<usize>,
         pointer: &dyn Fn(&mut String, &mut String),
-        message: fmt::Arguments<'_>,
+        message: &dyn Fn(&mut String),
     ) {
         let (entity_depth, entity_index) = entity;
         let rank = crate::verdict::rank(code, entity_index);
@@ -189,8 +189,7 @@ impl Report {
         let mut m = self.spare.take();
         pointer(&mut p, &mut self.spare.keys);
         self.spare.trim_keys();
-        // Writing to a String cannot fail.
-        let _ = m.write_fmt(message);
+        message(&mut m);
         self.diagnostics.push(Diagnostic {
             code,
             pointer: p,

@@ -46,6 +46,7 @@ mod diagnostic;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod limits;
+mod message;
 pub mod model;
 pub mod outline;
 mod path;

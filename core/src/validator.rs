@@ -3,22 +3,24 @@
 use crate::codes::Code;
 use crate::diagnostic::Report;
 use crate::limits::{AMBIGUOUS_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES};
+use crate::message::message;
 use crate::path::{pointer_to, Path};
 use crate::scan::{unescape_into, Kind, Scanner, Stop, Str};
 
 /// Records a diagnostic for the value at `path` (plus `field`, for a missing member) in the
-/// validator's report: `emit!(validator, code, path, field, offset, "message {}", args)`.
+/// validator's report: `emit!(validator, code, path, field, offset, ["text ", part, ...])`,
+/// the message's parts each a [`Part`](crate::message::Part).
 /// The message is written only when the report keeps the diagnostic. A macro rather than a
 /// method, so that the message may quote text decoded into the validator's scratch buffer.
 macro_rules! emit {
-    ($v:expr, $code:expr, $path:expr, $field:expr, $offset:expr, $($message:tt)+) => {
+    ($v:expr, $code:expr, $path:expr, $field:expr, $offset:expr, [$($part:expr),+ $(,)?]) => {
         $crate::validator::emit_at(
             $v.report,
             ($v.entity_depth, $v.entity_index),
             $code,
             ($path, $field),
             $offset,
-            format_args!($($message)+),
+            $crate::message::message!($($part),+),
         )
     };
 }
@@ -52,7 +54,7 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
             report,
             Code::JsonBom,
             Some(0),
-            format_args!("the document starts with a UTF-8 byte order mark"),
+            message!("the document starts with a UTF-8 byte order mark"),
         );
         return;
     }
@@ -81,7 +83,7 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
                 report,
                 Code::JsonUtf8,
                 Some(offset),
-                format_args!("invalid UTF-8 at byte {offset}"),
+                message!("invalid UTF-8 at byte ", offset),
             );
             return;
         }
@@ -94,19 +96,14 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
                     (0, 0),
                     Some(offset),
                     &|out, _| pointer_to(doc, offset, out),
-                    format_args!("a \\u escape of an unpaired surrogate"),
+                    message!("a \\u escape of an unpaired surrogate"),
                 );
             }
             size_checks(doc, report);
         }
         Err(Stop::Syntax { offset, message }) => {
             report.forget();
-            push(
-                report,
-                Code::JsonSyntax,
-                Some(offset),
-                format_args!("{message}"),
-            );
+            push(report, Code::JsonSyntax, Some(offset), message!(message));
         }
         Err(Stop::Depth { offset }) => {
             report.forget();
@@ -114,7 +111,7 @@ pub fn validate_into(doc: &[u8], report: &mut Report) {
                 report,
                 Code::JsonDepth,
                 Some(offset),
-                format_args!("nesting deeper than {} levels", crate::limits::MAX_DEPTH),
+                message!("nesting deeper than ", crate::limits::MAX_DEPTH, " levels"),
             );
         }
     }
@@ -127,8 +124,12 @@ fn size_checks(doc: &[u8], report: &mut Report) {
             report,
             Code::DocumentSize,
             None,
-            format_args!(
-                "the document is {n} bytes; X-Ray's limit is 64 KiB ({MAX_DOCUMENT_BYTES} bytes)"
+            message!(
+                "the document is ",
+                n,
+                " bytes; X-Ray's limit is 64 KiB (",
+                MAX_DOCUMENT_BYTES,
+                " bytes)"
             ),
         );
     } else if n > AMBIGUOUS_DOCUMENT_BYTES {
@@ -136,7 +137,13 @@ fn size_checks(doc: &[u8], report: &mut Report) {
             report,
             Code::DocumentSizeAmbiguous,
             None,
-            format_args!("the document is {n} bytes: within 64 KiB but over 64 kB ({AMBIGUOUS_DOCUMENT_BYTES} bytes)"),
+            message!(
+                "the document is ",
+                n,
+                " bytes: within 64 KiB but over 64 kB (",
+                AMBIGUOUS_DOCUMENT_BYTES,
+                " bytes)"
+            ),
         );
     }
 }
@@ -152,7 +159,7 @@ pub(crate) fn emit_at(
     code: Code,
     (path, field): (&Path, Option<&str>),
     offset: Option<usize>,
-    message: std::fmt::Arguments,
+    message: &dyn Fn(&mut String),
 ) {
     report.add(
         code,
@@ -164,7 +171,7 @@ pub(crate) fn emit_at(
 }
 
 /// Records a document-level diagnostic, found outside the rules.
-fn push(report: &mut Report, code: Code, offset: Option<usize>, message: std::fmt::Arguments) {
+fn push(report: &mut Report, code: Code, offset: Option<usize>, message: &dyn Fn(&mut String)) {
     report.add(code, (0, 0), offset, &|_, _| {}, message);
 }
 
@@ -206,8 +213,11 @@ impl<'a> Validator<'a, '_> {
                     &Path::Root,
                     None,
                     Some(0),
-                    "the document is {}, not an object, so it has no id",
-                    other.name()
+                    [
+                        "the document is ",
+                        other.name(),
+                        ", not an object, so it has no id"
+                    ]
                 );
                 return Ok(());
             }
@@ -250,8 +260,7 @@ impl<'a> Validator<'a, '_> {
             path,
             None,
             Some(offset),
-            "expected {expected}, found {}",
-            kind.name()
+            ["expected ", expected, ", found ", kind.name()]
         );
         Ok(())
     }

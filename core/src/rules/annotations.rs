@@ -3,6 +3,7 @@
 
 use crate::codes::Code;
 use crate::limits::{MAX_ANNOTATIONS, MAX_ANNOTATION_KEY_CHARS, MAX_ANNOTATION_VALUE_CHARS};
+use crate::message::Quoted;
 use crate::path::Path;
 use crate::scan::{Kind, Stop, Str};
 use crate::validator::{decoded, emit, Validator};
@@ -56,14 +57,39 @@ impl<'a> Validator<'a, '_> {
             self.annotation_key(&p, key);
             self.annotations += 1;
             if self.annotations == MAX_ANNOTATIONS + 1 {
-                emit!(self, Code::AnnotationCount, &p, None, Some(key.start), "more than {MAX_ANNOTATIONS} annotations; X-Ray indexes {MAX_ANNOTATIONS} per trace");
+                emit!(
+                    self,
+                    Code::AnnotationCount,
+                    &p,
+                    None,
+                    Some(key.start),
+                    [
+                        "more than ",
+                        MAX_ANNOTATIONS,
+                        " annotations; X-Ray indexes ",
+                        MAX_ANNOTATIONS,
+                        " per trace"
+                    ]
+                );
             }
             match self.s.kind()? {
                 Kind::String => {
                     let s = self.s.string()?;
                     if let Some(n) = super::fields::over_limit(self, s, MAX_ANNOTATION_VALUE_CHARS)
                     {
-                        emit!(self, Code::AnnotationValueLength, &p, None, Some(s.start), "annotation value of {n} characters; the limit is {MAX_ANNOTATION_VALUE_CHARS}");
+                        emit!(
+                            self,
+                            Code::AnnotationValueLength,
+                            &p,
+                            None,
+                            Some(s.start),
+                            [
+                                "annotation value of ",
+                                n,
+                                " characters; the limit is ",
+                                MAX_ANNOTATION_VALUE_CHARS
+                            ]
+                        );
                     }
                 }
                 Kind::Number => {
@@ -76,8 +102,10 @@ impl<'a> Validator<'a, '_> {
                             &p,
                             None,
                             Some(n.start),
-                            "{} is outside the range of a double",
-                            String::from_utf8_lossy(n.raw)
+                            [
+                                String::from_utf8_lossy(n.raw),
+                                " is outside the range of a double"
+                            ]
                         );
                     }
                 }
@@ -93,8 +121,10 @@ impl<'a> Validator<'a, '_> {
                         &p,
                         None,
                         Some(offset),
-                        "annotation values are strings, numbers or booleans, found {}",
-                        kind.name()
+                        [
+                            "annotation values are strings, numbers or booleans, found ",
+                            kind.name()
+                        ]
                     );
                 }
             }
@@ -118,13 +148,27 @@ impl<'a> Validator<'a, '_> {
                     p,
                     None,
                     Some(key.start),
-                    "annotation key {:?} has dots: accepted by X-Ray since 2024, dropped before",
-                    text
+                    [
+                        "annotation key ",
+                        Quoted(text),
+                        " has dots: accepted by X-Ray since 2024, dropped before"
+                    ]
                 );
             }
             KeyForm::Invalid => {
                 let text = decoded(key, &mut self.scratch);
-                emit!(self, Code::AnnotationKey, p, None, Some(key.start), "annotation key {:?} has characters other than letters, digits and _; X-Ray drops it", text);
+                emit!(
+                    self,
+                    Code::AnnotationKey,
+                    p,
+                    None,
+                    Some(key.start),
+                    [
+                        "annotation key ",
+                        Quoted(text),
+                        " has characters other than letters, digits and _; X-Ray drops it"
+                    ]
+                );
             }
         }
         if let Some(n) = super::fields::over_limit(self, key, MAX_ANNOTATION_KEY_CHARS) {
@@ -134,7 +178,12 @@ impl<'a> Validator<'a, '_> {
                 p,
                 None,
                 Some(key.start),
-                "annotation key of {n} characters; the limit is {MAX_ANNOTATION_KEY_CHARS}"
+                [
+                    "annotation key of ",
+                    n,
+                    " characters; the limit is ",
+                    MAX_ANNOTATION_KEY_CHARS
+                ]
             );
         }
     }

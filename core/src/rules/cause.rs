@@ -6,6 +6,7 @@ use super::fields::Spec::*;
 use super::fields::{member, Member};
 use super::ids::{id16, HexForm};
 use crate::codes::Code;
+use crate::message::Quoted;
 use crate::path::Path;
 use crate::scan::{Kind, Stop};
 use crate::validator::{decoded, emit, Validator};
@@ -41,8 +42,10 @@ impl<'a> Validator<'a, '_> {
                         path,
                         None,
                         Some(s.start),
-                        "a string cause must be a 16-hex exception id, found {:?}",
-                        text
+                        [
+                            "a string cause must be a 16-hex exception id, found ",
+                            Quoted(text)
+                        ]
                     );
                 }
                 Ok(())
@@ -106,8 +109,7 @@ impl<'a> Validator<'a, '_> {
                                 &p,
                                 None,
                                 Some(s.start),
-                                "exception id {:?} is not 16 hex digits",
-                                text
+                                ["exception id ", Quoted(text), " is not 16 hex digits"]
                             );
                         }
                     }
@@ -120,8 +122,7 @@ impl<'a> Validator<'a, '_> {
                             &p,
                             None,
                             Some(offset),
-                            "exception id must be a string, found {}",
-                            kind.name()
+                            ["exception id must be a string, found ", kind.name()]
                         );
                     }
                 }
@@ -139,7 +140,7 @@ impl<'a> Validator<'a, '_> {
                 path,
                 Some("id"),
                 Some(start),
-                "an exception without id"
+                ["an exception without id"]
             );
         }
         Ok(())

@@ -7,6 +7,7 @@ use super::ids::{id16, trace_id, HexForm, ID_BYTES, TRACE_ID_BYTES};
 use super::times::Time;
 use crate::codes::Code;
 use crate::limits::MAX_NAME_CHARS;
+use crate::message::Quoted;
 use crate::outline::{EntityOutline, TextAt};
 use crate::path::Path;
 use crate::scan::{Kind, Stop, Str};
@@ -116,8 +117,7 @@ impl<'a> Validator<'a, '_> {
                     &p,
                     None,
                     Some(key.start),
-                    "{:?} appears twice; the last one counts",
-                    text
+                    [Quoted(text), " appears twice; the last one counts"]
                 );
             }
             e.seen |= 1 << f as u32;
@@ -282,8 +282,7 @@ impl<'a> Validator<'a, '_> {
                     p,
                     None,
                     Some(s.start),
-                    "{:?} has upper-case hex digits",
-                    text
+                    [Quoted(text), " has upper-case hex digits"]
                 );
             }
             HexForm::Bad => {
@@ -294,8 +293,7 @@ impl<'a> Validator<'a, '_> {
                     p,
                     None,
                     Some(s.start),
-                    "{:?} is not {what}",
-                    text
+                    [Quoted(text), " is not ", what]
                 );
             }
         }
@@ -314,8 +312,7 @@ impl<'a> Validator<'a, '_> {
                         p,
                         None,
                         Some(s.start),
-                        "type {:?} is not \"subsegment\"",
-                        text
+                        ["type ", Quoted(text), " is not \"subsegment\""]
                     );
                 }
                 Ok(())
@@ -343,12 +340,28 @@ impl<'a> Validator<'a, '_> {
                 p,
                 None,
                 Some(s.start),
-                "name has {} characters; it must have 1 to {MAX_NAME_CHARS}",
-                check.chars
+                [
+                    "name has ",
+                    check.chars,
+                    " characters; it must have 1 to ",
+                    MAX_NAME_CHARS
+                ]
             );
         }
         if let Some(c) = check.bad {
-            emit!(self, Code::NameCharset, p, None, Some(s.start), "name has {c:?} (U+{:04X}), which is not a letter, number, whitespace or one of _ . : / % & # = + \\ - @", c as u32);
+            emit!(
+                self,
+                Code::NameCharset,
+                p,
+                None,
+                Some(s.start),
+                [
+                    "name has ",
+                    format_args!("{c:?} (U+{:04X})", c as u32),
+                    ", which is not a letter, number, whitespace or one of ",
+                    "_ . : / % & # = + \\ - @"
+                ]
+            );
         }
         if check.backslash {
             emit!(
@@ -357,7 +370,7 @@ impl<'a> Validator<'a, '_> {
                 p,
                 None,
                 Some(s.start),
-                "name has a backslash: the guide allows it, AWS's schema does not"
+                ["name has a backslash: the guide allows it, AWS's schema does not"]
             );
         }
         Ok(Some(at(s)))
@@ -415,7 +428,7 @@ impl<'a> Validator<'a, '_> {
         }
         let at = Some(start);
         let missing = |v: &mut Self, code: Code, field: &str| {
-            emit!(v, code, path, Some(field), at, "{field} is required");
+            emit!(v, code, path, Some(field), at, [field, " is required"]);
         };
         if !e.has(Field::Id) {
             missing(self, Code::IdMissing, "id");
@@ -439,7 +452,7 @@ impl<'a> Validator<'a, '_> {
                 path,
                 Some("end_time"),
                 at,
-                "end_time is required unless in_progress is true"
+                ["end_time is required unless in_progress is true"]
             );
         }
         if e.o.in_progress && e.has(Field::EndTime) {
@@ -449,7 +462,7 @@ impl<'a> Validator<'a, '_> {
                 path,
                 Some("in_progress"),
                 at,
-                "in_progress is true but end_time is set"
+                ["in_progress is true but end_time is set"]
             );
         }
         // Read in place: a copy of the two times was made in overlapping 16-byte pieces, and
@@ -463,7 +476,7 @@ impl<'a> Validator<'a, '_> {
                     path,
                     Some("end_time"),
                     at,
-                    "end_time {t} is before start_time {s}"
+                    ["end_time ", t, " is before start_time ", s]
                 );
             }
         }
@@ -482,8 +495,7 @@ impl<'a> Validator<'a, '_> {
                     path,
                     Some(f.key()),
                     Some(offset),
-                    "{} is documented for {place} only",
-                    f.key()
+                    [f.key(), " is documented for ", place, " only"]
                 );
             }
         }

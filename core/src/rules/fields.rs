@@ -3,6 +3,7 @@
 
 use crate::codes::Code;
 use crate::limits::MAX_STRING_CHARS;
+use crate::message::Quoted;
 use crate::path::Path;
 use crate::scan::{KeyGuess, Kind, Scanner, Stop, Str, NO_SUCCESSOR};
 use crate::validator::{decoded, emit, Validator};
@@ -217,7 +218,7 @@ impl<'a> Validator<'a, '_> {
                         path,
                         None,
                         Some(s.start),
-                        "{text:?} is not one of {values:?}"
+                        [Quoted(text), " is not one of ", format_args!("{values:?}")]
                     );
                 }
                 Ok(())
@@ -270,7 +271,7 @@ impl<'a> Validator<'a, '_> {
             path,
             None,
             Some(s.start),
-            "{chars} characters; the documented limit is {limit}"
+            [chars, " characters; the documented limit is ", limit]
         );
     }
 
@@ -353,8 +354,10 @@ impl<'a> Validator<'a, '_> {
             path,
             None,
             Some(n.start),
-            "expected an integer, found {}",
-            String::from_utf8_lossy(n.raw)
+            [
+                "expected an integer, found ",
+                String::from_utf8_lossy(n.raw)
+            ]
         );
     }
 

@@ -1,6 +1,7 @@
 //! `metadata` (spec 1.8): namespaces of objects; contents are never checked, only skipped.
 
 use crate::codes::Code;
+use crate::message::Quoted;
 use crate::path::Path;
 use crate::scan::{Kind, Stop};
 use crate::validator::{decoded, emit, Validator};
@@ -23,8 +24,11 @@ impl<'a> Validator<'a, '_> {
                     &p,
                     None,
                     Some(key.start),
-                    "namespace {:?} starts with AWS., reserved for AWS SDKs",
-                    text
+                    [
+                        "namespace ",
+                        Quoted(text),
+                        " starts with AWS., reserved for AWS SDKs"
+                    ]
                 );
             }
             let kind = self.s.kind()?;
@@ -37,8 +41,7 @@ impl<'a> Validator<'a, '_> {
                     &p,
                     None,
                     Some(offset),
-                    "a metadata namespace holds an object, found {}",
-                    kind.name()
+                    ["a metadata namespace holds an object, found ", kind.name()]
                 );
             }
         }

@@ -82,8 +82,10 @@ impl<'a> Validator<'a, '_> {
                     p,
                     None,
                     Some(n.start),
-                    "{} is outside the range of a double",
-                    String::from_utf8_lossy(n.raw)
+                    [
+                        String::from_utf8_lossy(n.raw),
+                        " is outside the range of a double"
+                    ]
                 );
                 return Ok(());
             };
@@ -96,8 +98,10 @@ impl<'a> Validator<'a, '_> {
                 p,
                 None,
                 Some(n.start),
-                "{} is not a positive epoch time",
-                String::from_utf8_lossy(n.raw)
+                [
+                    String::from_utf8_lossy(n.raw),
+                    " is not a positive epoch time"
+                ]
             );
         }
         *out = Some(time);
