@@ -110,15 +110,7 @@ impl<'a> Validator<'a, '_> {
             prev = f as usize;
             let p = Path::Key(path, key);
             if e.has(f) {
-                let text = decoded(key, &mut self.scratch);
-                emit!(
-                    self,
-                    Code::DuplicateKey,
-                    &p,
-                    None,
-                    Some(key.start),
-                    [Quoted(text), " appears twice; the last one counts"]
-                );
+                self.duplicate(&p, key);
             }
             e.seen |= 1 << f as u32;
             if f.segment_only() || f.subsegment_only() {
@@ -426,6 +418,83 @@ impl<'a> Validator<'a, '_> {
         if top {
             self.report.independent_subsegment = e.o.subsegment_type;
         }
+        // Every required field at once; the checks that name what lacks are out of line.
+        let bit = |f: Field| 1u32 << f as u32;
+        let mut required = bit(Field::Id) | bit(Field::Name) | bit(Field::StartTime);
+        if top {
+            required |= bit(Field::TraceId);
+            if e.o.subsegment_type {
+                required |= bit(Field::ParentId);
+            }
+        }
+        if !e.o.in_progress {
+            required |= bit(Field::EndTime);
+        }
+        if e.seen & required != required || (e.o.in_progress && e.has(Field::EndTime)) {
+            self.required(path, top, start, e);
+        }
+        // Read in place: a copy of the two times was made in overlapping 16-byte pieces, and
+        // reading its fields stalled store forwarding (perf annotate).
+        if let (Some(s), Some(t)) = (&e.start_time, &e.end_time) {
+            if t.before(s) {
+                self.time_order(path, start, s.value(), t.value());
+            }
+        }
+        for &(f, offset) in e.placed[..e.placed_len].iter().flatten() {
+            let misplaced =
+                (f.segment_only() && subsegment) || (f.subsegment_only() && !subsegment);
+            if misplaced {
+                let place = if subsegment {
+                    "segments"
+                } else {
+                    "subsegments"
+                };
+                emit!(
+                    self,
+                    Code::FieldPlacement,
+                    path,
+                    Some(f.key()),
+                    Some(offset),
+                    [f.key(), " is documented for ", place, " only"]
+                );
+            }
+        }
+    }
+
+    /// Out of the key loop, as the diagnostics below are out of `finish`: code a document
+    /// rarely reaches, kept from the hot function's registers and stack.
+    #[cold]
+    #[inline(never)]
+    fn duplicate(&mut self, p: &Path<'_, 'a>, key: Str<'a>) {
+        let text = decoded(key, &mut self.scratch);
+        emit!(
+            self,
+            Code::DuplicateKey,
+            p,
+            None,
+            Some(key.start),
+            [Quoted(text), " appears twice; the last one counts"]
+        );
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn time_order(&mut self, path: &Path<'_, 'a>, start: usize, s: f64, t: f64) {
+        emit!(
+            self,
+            Code::TimeOrder,
+            path,
+            Some("end_time"),
+            Some(start),
+            ["end_time ", t, " is before start_time ", s]
+        );
+    }
+
+    /// The diagnostics for required fields that lack, or for an end time beside
+    /// `in_progress`.
+    #[cold]
+    #[inline(never)]
+    fn required(&mut self, path: &Path<'_, 'a>, top: bool, start: usize, e: &Entity<'a>) {
         let at = Some(start);
         let missing = |v: &mut Self, code: Code, field: &str| {
             emit!(v, code, path, Some(field), at, [field, " is required"]);
@@ -464,40 +533,6 @@ impl<'a> Validator<'a, '_> {
                 at,
                 ["in_progress is true but end_time is set"]
             );
-        }
-        // Read in place: a copy of the two times was made in overlapping 16-byte pieces, and
-        // reading its fields stalled store forwarding (perf annotate).
-        if let (Some(start), Some(end)) = (&e.start_time, &e.end_time) {
-            if end.before(start) {
-                let (s, t) = (start.value(), end.value());
-                emit!(
-                    self,
-                    Code::TimeOrder,
-                    path,
-                    Some("end_time"),
-                    at,
-                    ["end_time ", t, " is before start_time ", s]
-                );
-            }
-        }
-        for &(f, offset) in e.placed[..e.placed_len].iter().flatten() {
-            let misplaced =
-                (f.segment_only() && subsegment) || (f.subsegment_only() && !subsegment);
-            if misplaced {
-                let place = if subsegment {
-                    "segments"
-                } else {
-                    "subsegments"
-                };
-                emit!(
-                    self,
-                    Code::FieldPlacement,
-                    path,
-                    Some(f.key()),
-                    Some(offset),
-                    [f.key(), " is documented for ", place, " only"]
-                );
-            }
         }
     }
 }
