@@ -64,8 +64,9 @@ impl Part for Quoted<'_> {
     }
 }
 
-/// What writes a message: `message!("text ", part, ...)`. One call for the message rather
-/// than a call through a vtable per part, so that a literal's copy has a known length.
+/// What writes a message: `message!("text ", part, ...)`. One closure per message: a slice
+/// of `&dyn Part`, a call per part, took more instructions on the fixtures (callgrind,
+/// 74.56M against 74.25M).
 macro_rules! message {
     ($($part:expr),+ $(,)?) => {
         &|out: &mut String| { $( $crate::message::Part::put(&$part, out); )+ }

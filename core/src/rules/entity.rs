@@ -462,7 +462,7 @@ impl<'a> Validator<'a, '_> {
     }
 
     /// Out of the key loop, as the diagnostics below are out of `finish`: code a document
-    /// rarely reaches, kept from the hot function's registers and stack.
+    /// rarely reaches (with the messages' change, the fixtures ran 3.3% faster; README).
     #[cold]
     #[inline(never)]
     fn duplicate(&mut self, p: &Path<'_, 'a>, key: Str<'a>) {
