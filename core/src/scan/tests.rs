@@ -111,6 +111,49 @@ fn scans(doc: &[u8]) -> bool {
     s.skip().and_then(|()| s.end()).is_ok()
 }
 
+/// `Scanner::skip` as it was written first, a recursion: the loop must stop where it did,
+/// with the same error.
+fn skip_recursively(s: &mut Scanner<'_>) -> Result<(), Stop> {
+    match s.kind()? {
+        Kind::Object => {
+            s.enter()?;
+            let mut first = true;
+            while s.next_key(&mut first)?.is_some() {
+                skip_recursively(s)?;
+            }
+        }
+        Kind::Array => {
+            s.enter()?;
+            let mut first = true;
+            while s.next_item(&mut first)? {
+                skip_recursively(s)?;
+            }
+        }
+        Kind::String => {
+            s.string()?;
+        }
+        Kind::Number => {
+            s.number()?;
+        }
+        Kind::Bool => {
+            s.boolean()?;
+        }
+        Kind::Null => s.null()?,
+    }
+    Ok(())
+}
+
+/// What a skip returns, where its cursor ends and how deep it is left.
+fn skipped(doc: &[u8], recursive: bool) -> (Result<(), Stop>, usize, usize) {
+    let mut s = Scanner::new(doc);
+    let result = if recursive {
+        skip_recursively(&mut s)
+    } else {
+        s.skip()
+    };
+    (result, s.i, s.depth)
+}
+
 /// Where a string of `\\u` escapes must fail: the first byte after a `\\u` that is not one of
 /// its four hex digits. `None` when there is none, or a quote after the digits ends the string.
 fn first_bad_hex_digit(units: &[Vec<u8>]) -> Option<usize> {
@@ -269,6 +312,26 @@ proptest! {
         }
         let serde = serde_json::from_slice::<serde::de::IgnoredAny>(&doc).is_ok();
         prop_assert_eq!(scans(&doc), serde, "{}", String::from_utf8_lossy(&doc));
+    }
+
+    #[test]
+    fn the_skip_loop_stops_where_the_recursion_did(
+        doc in json_text(),
+        at in 0usize..400,
+        edit in prop_oneof![Just(None), Just(Some("")), Just(Some(",")), Just(Some(":")),
+            Just(Some("\"")), Just(Some(" ")), Just(Some("}")), Just(Some("]")), Just(Some("1")),
+            Just(Some("{")), Just(Some("[")), Just(Some("nul")), Just(Some("\"k\":"))],
+        nesting in 0usize..3,
+    ) {
+        let mut doc = doc.into_bytes();
+        if let Some(with) = edit {
+            let at = at % doc.len();
+            doc.splice(at..at + 1, with.bytes());
+        }
+        // Sometimes inside containers nested to the depth limit, and one past it.
+        let depth = [0, MAX_DEPTH - 4, MAX_DEPTH + 1][nesting];
+        let doc = [b"[".repeat(depth), doc, b"]".repeat(depth)].concat();
+        prop_assert_eq!(skipped(&doc, false), skipped(&doc, true), "{}", String::from_utf8_lossy(&doc));
     }
 
     #[test]
