@@ -7,7 +7,7 @@ use super::ids::{id16, trace_id, HexForm, ID_BYTES, TRACE_ID_BYTES};
 use super::times::Time;
 use crate::codes::Code;
 use crate::limits::MAX_NAME_CHARS;
-use crate::message::Quoted;
+use crate::message::{CodePoint, Quoted};
 use crate::outline::{EntityOutline, TextAt};
 use crate::path::Path;
 use crate::scan::{Kind, Stop, Str};
@@ -349,7 +349,7 @@ impl<'a> Validator<'a, '_> {
                 Some(s.start),
                 [
                     "name has ",
-                    format_args!("{c:?} (U+{:04X})", c as u32),
+                    CodePoint(c),
                     ", which is not a letter, number, whitespace or one of ",
                     "_ . : / % & # = + \\ - @"
                 ]
